@@ -1,0 +1,146 @@
+"""Staff endpoints for cases: create, read, list, move, hand over, message."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Header, Query, Router
+
+from redress.accounts.models import User
+from redress.api.auth import StaffToken, staff
+from redress.api.schemas import (
+    CaseCreateIn,
+    CaseListItemOut,
+    CaseOut,
+    CaseReceiptOut,
+    ErrorOut,
+    HandoverIn,
+    MessageIn,
+    TransitionIn,
+)
+from redress.cases import lifecycle
+from redress.cases.models import Case
+from redress.cases.selectors import QueueFilters, case_get_for, case_queue, case_timeline
+from redress.cases.services import case_add_message, case_handover, case_transition
+from redress.common.errors import Invalid
+from redress.intake.services import api_case_create
+
+router = Router(tags=["cases"], auth=StaffToken())
+
+ERRORS: dict[int, type[ErrorOut]] = {
+    401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut
+}
+
+
+def case_out(case: Case) -> dict[str, Any]:
+    customer = case.customer
+    return {
+        **{f: getattr(case, f) for f in (
+            "reference", "tracking_code", "status", "priority", "channel", "received_at",
+            "created_at", "updated_at", "description", "language", "location", "order_ref",
+            "amount_at_stake", "escalated", "needs", "facts", "remedy", "remedy_amount",
+            "outcome", "close_reason", "version",
+        )},
+        "customer": {
+            "name": customer.name, "phone": customer.phone, "email": customer.email,
+            "external_id": customer.external_id, "tier": customer.tier,
+        },
+        "owner": case.owner.username if case.owner else None,
+        "department": case.department.name if case.department else None,
+        "allowed_transitions": sorted(
+            lifecycle.allowed_targets(case.status, case.status_before_wait)
+        ),
+        # Filled in by the triage, SLA, remedies and follow-up parts as they land.
+        "labels": {},
+        "clocks": {},
+        "remedies": [],
+        "followup": None,
+        "timeline": [
+            {
+                "at": e.at, "kind": e.kind, "actor": e.actor.username if e.actor else None,
+                "from_status": e.from_status, "to_status": e.to_status, "message": e.message,
+                "visible_to_customer": e.visible_to_customer, "before": e.before,
+                "after": e.after,
+            }
+            for e in case_timeline(case=case)
+        ],
+    }
+
+
+@router.post("/cases", response={201: CaseReceiptOut, 200: CaseReceiptOut, **ERRORS})
+def create_case(
+    request: HttpRequest,
+    payload: CaseCreateIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+) -> tuple[int, dict[str, Any]]:
+    receipt, created = api_case_create(
+        user=staff(request), payload=payload.dict(), idempotency_key=idempotency_key
+    )
+    # A replay answers exactly as the first call did.
+    return 201, receipt
+
+
+@router.get("/cases", response={200: list[CaseListItemOut], **ERRORS})
+def list_cases(
+    request: HttpRequest,
+    status: str = "",
+    priority: str = "",
+    channel: str = "",
+    owner: str = "",
+    department: int | None = None,
+    q: str = "",
+    limit: int = Query(50, ge=1, le=200),
+) -> list[dict[str, Any]]:
+    filters = QueueFilters(
+        status=status, priority=priority, channel=channel, owner=owner,
+        department=department, q=q,
+    )
+    return [
+        {
+            "reference": c.reference, "status": c.status, "priority": c.priority,
+            "channel": c.channel, "received_at": c.received_at,
+            "customer": str(c.customer), "owner": c.owner.username if c.owner else None,
+            "department": c.department.name if c.department else None,
+            "summary": c.description[:140],
+        }
+        for c in case_queue(user=staff(request), filters=filters)[:limit]
+    ]
+
+
+@router.get("/cases/{reference}", response={200: CaseOut, **ERRORS})
+def get_case(request: HttpRequest, reference: str) -> dict[str, Any]:
+    return case_out(case_get_for(user=staff(request), reference=reference))
+
+
+@router.post("/cases/{reference}/transitions", response={200: CaseOut, **ERRORS})
+def transition_case(request: HttpRequest, reference: str, payload: TransitionIn) -> dict[str, Any]:
+    user = staff(request)
+    case = case_transition(
+        case=case_get_for(user=user, reference=reference), actor=user, to=payload.to,
+        message=payload.message, expected_version=payload.version, needs=payload.needs,
+        facts=payload.facts, remedy=payload.remedy, remedy_amount=payload.amount,
+        close_reason=payload.reason, outcome=payload.outcome,
+    )
+    return case_out(case_get_for(user=user, reference=case.reference))
+
+
+@router.post("/cases/{reference}/handover", response={200: CaseOut, **ERRORS})
+def handover_case(request: HttpRequest, reference: str, payload: HandoverIn) -> dict[str, Any]:
+    user = staff(request)
+    colleague = User.objects.filter(username=payload.to, is_active=True).first()
+    if colleague is None:
+        raise Invalid(f"Unknown colleague {payload.to!r}.", field="to")
+    case_handover(
+        case=case_get_for(user=user, reference=reference), actor=user, to_user=colleague,
+        reason=payload.reason, expected_version=payload.version,
+    )
+    return case_out(case_get_for(user=user, reference=reference))
+
+
+@router.post("/cases/{reference}/messages", response={201: CaseOut, **ERRORS})
+def message_case(
+    request: HttpRequest, reference: str, payload: MessageIn
+) -> tuple[int, dict[str, Any]]:
+    user = staff(request)
+    case = case_get_for(user=user, reference=reference)
+    case_add_message(case=case, actor=user, body=payload.body, to_customer=payload.to_customer)
+    return 201, case_out(case_get_for(user=user, reference=reference))

@@ -1,0 +1,13 @@
+from ninja import NinjaAPI
+
+from redress.api import cases, errors, public
+
+api = NinjaAPI(
+    title="Redress API",
+    version="1",
+    description="Service recovery: cases, their lifecycle, and the customer's public side.",
+    urls_namespace="api",
+)
+errors.install(api)
+api.add_router("/", cases.router)
+api.add_router("/public", public.router)

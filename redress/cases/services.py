@@ -1,0 +1,431 @@
+"""Every write to a case. Nothing else changes a case's status, owner or details.
+
+Each service runs in one transaction, takes the case's row lock, checks the move against
+the lifecycle and the actor's rights, saves only the fields it changed, appends events to
+the timeline, and announces the change (`signals.case_changed`) once the transaction commits.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from redress.accounts.models import Department, User
+from redress.cases import lifecycle
+from redress.cases.models import (
+    Case,
+    CaseEvent,
+    Channel,
+    CloseReason,
+    Customer,
+    EventKind,
+    Language,
+    Priority,
+    ReferenceCounter,
+    Status,
+)
+from redress.cases.selectors import case_actionable_by, case_visible_to
+from redress.cases.signals import case_changed
+from redress.cases.validation import (
+    DESCRIPTION_MAX,
+    MESSAGE_MAX,
+    NAME_MAX,
+    clean_amount,
+    clean_choice,
+    clean_email,
+    clean_long_text,
+    clean_phone,
+    clean_received_at,
+    clean_short_text,
+)
+from redress.common import clock
+from redress.common.errors import Conflict, Invalid, NotAllowed, NotFound
+from redress.common.text import guess_language
+from redress.notify.services import email_queue
+
+
+@dataclass(frozen=True)
+class CustomerDetails:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    external_id: str = ""
+
+
+def _new_reference(moment: datetime) -> str:
+    year = moment.astimezone(ZoneInfo(settings.TIME_ZONE)).year
+    ReferenceCounter.objects.get_or_create(year=year)
+    ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = ReferenceCounter.objects.values_list("last", flat=True).get(year=year)
+    return f"SR-{year}-{number:06d}"
+
+
+def _customer_for(details: CustomerDetails) -> Customer:
+    # An integrator's own customer id is authoritative: the same id is the same person.
+    if details.external_id:
+        existing = Customer.objects.filter(external_id=details.external_id).first()
+        if existing:
+            return existing
+    return Customer.objects.create(
+        name=details.name, phone=details.phone, email=details.email,
+        external_id=details.external_id,
+    )
+
+
+def _announce(case: Case, events: list[CaseEvent]) -> None:
+    case_id, event_ids = case.pk, [e.pk for e in events]
+    transaction.on_commit(
+        lambda: case_changed.send(sender=Case, case_id=case_id, event_ids=event_ids)
+    )
+
+
+def _language_code(case: Case) -> str:
+    return "en" if case.language == Language.EN else "zh-hans"
+
+
+def _tracking_url(case: Case) -> str:
+    return f"{settings.REDRESS_PUBLIC_URL.rstrip('/')}/track/{case.tracking_code}/"
+
+
+def _email_customer(case: Case, body: str) -> None:
+    if not case.customer.email:
+        return
+    with translation.override(_language_code(case)):
+        subject = gettext("[%(reference)s] About your complaint") % {"reference": case.reference}
+        footer = gettext("Follow your case here: %(url)s") % {"url": _tracking_url(case)}
+    email_queue(to=case.customer.email, subject=subject, body=f"{body}\n\n--\n{footer}\n")
+
+
+def case_create(
+    *,
+    channel: str,
+    description: str,
+    customer: CustomerDetails,
+    received_at: datetime | None = None,
+    location: str = "",
+    order_ref: str = "",
+    amount_at_stake: object = None,
+    priority: str | None = None,
+    department: Department | None = None,
+    created_by: User | None = None,
+    require_contact: bool = False,
+) -> Case:
+    """Store a complaint exactly as sent and give it a reference and a tracking code.
+
+    The case lands in `department`, else the recording staff member's department, else
+    the default intake department. Raises `Invalid` (naming the field) and stores nothing
+    when any input is wrong.
+    """
+    channel = clean_choice(channel, field="channel", choices=list(Channel.values))
+    description = clean_long_text(
+        description, field="description", max_length=DESCRIPTION_MAX, required=True
+    )
+    name = clean_short_text(customer.name, field="name", max_length=NAME_MAX)
+    phone = clean_phone(customer.phone)
+    email = clean_email(customer.email)
+    external_id = clean_short_text(customer.external_id, field="external_id", max_length=100)
+    if require_contact and not name:
+        raise Invalid(_("Please tell us your name."), field="name")
+    if require_contact and not (phone or email):
+        raise Invalid(
+            _("Please leave a phone number or an e-mail address so we can reach you."),
+            field="phone",
+        )
+    location = clean_short_text(location, field="location")
+    order_ref = clean_short_text(order_ref, field="order_ref", max_length=100)
+    amount = clean_amount(amount_at_stake, field="amount_at_stake")
+    received = clean_received_at(received_at)
+    chosen_priority = clean_choice(
+        priority or Priority.P3, field="priority", choices=list(Priority.values)
+    )
+    if department is None and created_by is not None:
+        department = created_by.department
+    if department is None:
+        department = Department.objects.filter(is_default_intake=True).first()
+
+    now = clock.now()
+    with transaction.atomic():
+        case = Case.objects.create(
+            reference=_new_reference(now),
+            tracking_code=secrets.token_urlsafe(16),
+            customer=_customer_for(
+                CustomerDetails(name=name, phone=phone, email=email, external_id=external_id)
+            ),
+            channel=channel,
+            received_at=received,
+            created_at=now,
+            updated_at=now,
+            description=description,
+            language=guess_language(description),
+            location=location,
+            order_ref=order_ref,
+            amount_at_stake=amount,
+            priority=chosen_priority,
+            department=department,
+            created_by=created_by,
+        )
+        event = CaseEvent.objects.create(
+            case=case, at=now, actor=created_by, kind=EventKind.CREATED,
+            to_status=Status.NEW, visible_to_customer=True,
+            after={"channel": channel, "received_at": received.isoformat(),
+                   "priority": chosen_priority},
+        )
+        _announce(case, [event])
+    return case
+
+
+def _locked_case(case: Case, expected_version: int | None) -> Case:
+    try:
+        locked = Case.objects.select_for_update().select_related("customer").get(pk=case.pk)
+    except Case.DoesNotExist as exc:
+        raise NotFound(_("No such case.")) from exc
+    if expected_version is not None and expected_version != locked.version:
+        raise Conflict(
+            _("Someone else changed this case a moment ago. Reload it and try again."),
+            field="version",
+        )
+    return locked
+
+
+def _require_actionable(case: Case, actor: User) -> None:
+    if not case_visible_to(actor, case):
+        raise NotFound(_("No such case."))
+    if not case_actionable_by(actor, case):
+        raise NotAllowed(
+            _("This case belongs to %(owner)s. Ask them or a supervisor to hand it over.")
+            % {"owner": case.owner.display_name if case.owner else "-"}
+        )
+
+
+def _save(case: Case, fields: list[str]) -> None:
+    case.version += 1
+    case.updated_at = clock.now()
+    case.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _default_apology(case: Case) -> str:
+    with translation.override(_language_code(case)):
+        return gettext(
+            "We are sorry for the trouble this has caused you. We have received your "
+            "complaint (%(reference)s) and the person writing to you now will see it "
+            "through until it is put right."
+        ) % {"reference": case.reference}
+
+
+def _message_event(case: Case, actor: User | None, body: str, *, to_customer: bool) -> CaseEvent:
+    event = CaseEvent.objects.create(
+        case=case, actor=actor, kind=EventKind.MESSAGE if to_customer else EventKind.NOTE,
+        message=body, visible_to_customer=to_customer,
+    )
+    if to_customer:
+        _email_customer(case, body)
+    return event
+
+
+def case_transition(
+    *,
+    case: Case,
+    actor: User,
+    to: str,
+    message: str | None = None,
+    expected_version: int | None = None,
+    needs: str | None = None,
+    facts: str | None = None,
+    remedy: str | None = None,
+    remedy_amount: object = None,
+    close_reason: str | None = None,
+    outcome: str | None = None,
+) -> Case:
+    """Move a case to `to`, the one way its status ever changes.
+
+    Refuses with `Conflict` a move the lifecycle does not allow from the current state or a
+    stale `expected_version`, with `NotAllowed` an actor who is not the owner (or a
+    supervisor), with `Invalid` missing or bad details. Acknowledging records the apology
+    sent to the customer (a default one in their language when none is written) and makes
+    the actor the owner (首问负责). `message`, when given, is sent to the customer.
+    """
+    to = clean_choice(to, field="to", choices=list(Status.values))
+    message = clean_long_text(message, field="message", max_length=MESSAGE_MAX, required=False)
+    details: dict[str, Any] = {}
+    for field, value in (("needs", needs), ("facts", facts), ("remedy", remedy),
+                         ("outcome", outcome)):
+        if value is not None:
+            details[field] = clean_long_text(
+                value, field=field, max_length=MESSAGE_MAX, required=False
+            )
+    amount = clean_amount(remedy_amount, field="remedy_amount")
+
+    with transaction.atomic():
+        case = _locked_case(case, expected_version)
+        _require_actionable(case, actor)
+        allowed = lifecycle.allowed_targets(case.status, case.status_before_wait)
+        if to not in allowed:
+            raise Conflict(
+                _("A case that is “%(current)s” cannot move to “%(target)s”.")
+                % {"current": Status(case.status).label, "target": Status(to).label},
+                field="to",
+            )
+        if to == Status.REMEDY_PROPOSED and not (details.get("remedy") or case.remedy):
+            raise Invalid(_("Describe the remedy you are offering."), field="remedy")
+        if to == Status.CLOSED:
+            if case.status in lifecycle.CLOSES_AS_RESOLVED:
+                close_reason = close_reason or CloseReason.RESOLVED
+            elif close_reason not in (CloseReason.DUPLICATE, CloseReason.INVALID):
+                raise Invalid(
+                    _("An unfinished case can only be closed as a duplicate or as invalid; "
+                      "say which."),
+                    field="close_reason",
+                )
+            close_reason = clean_choice(
+                close_reason, field="close_reason", choices=list(CloseReason.values)
+            )
+
+        before: dict[str, Any] = {"status": case.status}
+        after: dict[str, Any] = {"status": to}
+        changed = ["status"]
+
+        def change(field: str, value: Any) -> None:
+            old = getattr(case, field)
+            if old == value:
+                return
+            before[field] = str(old) if isinstance(old, Decimal) else old
+            after[field] = str(value) if isinstance(value, Decimal) else value
+            setattr(case, field, value)
+            changed.append(field)
+
+        now = clock.now()
+        for field, value in details.items():
+            change(field, value)
+        if amount is not None:
+            change("remedy_amount", amount)
+        if to == Status.ACKNOWLEDGED:
+            if case.owner_id is None:
+                change("owner_id", actor.pk)
+            change("acknowledged_at", now)
+            message = message or _default_apology(case)
+        if to == Status.WAITING_ON_CUSTOMER:
+            change("status_before_wait", case.status)
+        elif case.status == Status.WAITING_ON_CUSTOMER:
+            change("status_before_wait", "")
+        if to == Status.RESOLVED:
+            change("resolved_at", now)
+        if to == Status.INVESTIGATING and case.status in (Status.RESOLVED, Status.FOLLOW_UP):
+            change("resolved_at", None)  # reopened: the earlier resolution did not hold
+        if to == Status.CLOSED:
+            change("close_reason", close_reason)
+            change("closed_at", now)
+        from_status = case.status
+        case.status = to
+        _save(case, changed)
+
+        events = [
+            CaseEvent.objects.create(
+                case=case, at=now, actor=actor, kind=EventKind.TRANSITION,
+                from_status=from_status, to_status=to, before=_jsonable(before),
+                after=_jsonable(after), visible_to_customer=True,
+            )
+        ]
+        if message:
+            events.append(_message_event(case, actor, message, to_customer=True))
+        _announce(case, events)
+    return case
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()}
+
+
+def case_record_details(
+    *,
+    case: Case,
+    actor: User,
+    expected_version: int | None = None,
+    needs: str | None = None,
+    facts: str | None = None,
+) -> Case:
+    """Record what the customer needs and the facts found, without moving the case."""
+    values = {
+        field: clean_long_text(value, field=field, max_length=MESSAGE_MAX, required=False)
+        for field, value in (("needs", needs), ("facts", facts)) if value is not None
+    }
+    with transaction.atomic():
+        case = _locked_case(case, expected_version)
+        _require_actionable(case, actor)
+        if not case.is_open:
+            raise Conflict(_("This case is closed."))
+        before = {f: getattr(case, f) for f, v in values.items() if getattr(case, f) != v}
+        if not before:
+            return case
+        for field in before:
+            setattr(case, field, values[field])
+        _save(case, list(before))
+        event = CaseEvent.objects.create(
+            case=case, actor=actor, kind=EventKind.DETAILS, before=before,
+            after={f: values[f] for f in before},
+        )
+        _announce(case, [event])
+    return case
+
+
+def case_handover(
+    *, case: Case, actor: User, to_user: User, reason: str, expected_version: int | None = None
+) -> Case:
+    """Hand a case to another member of staff; the reason goes on the timeline.
+
+    Only the owner or a supervisor may hand over, only to an active colleague who may see
+    the case, and never without a reason: first-contact ownership ends only by choice.
+    """
+    reason = clean_long_text(reason, field="reason", max_length=MESSAGE_MAX, required=True)
+    with transaction.atomic():
+        case = _locked_case(case, expected_version)
+        _require_actionable(case, actor)
+        if not case.is_open:
+            raise Conflict(_("This case is closed."))
+        if case.status == Status.NEW:
+            raise Conflict(
+                _("Acknowledge the case first: whoever answers the customer first owns it."),
+            )
+        if not to_user.is_active or not case_visible_to(to_user, case):
+            raise Invalid(
+                _("%(name)s cannot take this case: they do not work in its department.")
+                % {"name": to_user.display_name},
+                field="to_user",
+            )
+        if to_user.pk == case.owner_id:
+            raise Invalid(_("%(name)s already owns this case.") % {"name": to_user.display_name},
+                          field="to_user")
+        before = {"owner": case.owner.username if case.owner else None}
+        case.owner = to_user
+        _save(case, ["owner"])
+        event = CaseEvent.objects.create(
+            case=case, actor=actor, kind=EventKind.HANDOVER, message=reason,
+            before=before, after={"owner": to_user.username},
+        )
+        _announce(case, [event])
+    return case
+
+
+def case_add_message(
+    *, case: Case, actor: User, body: str, to_customer: bool = True
+) -> CaseEvent:
+    """Write to the customer (shown on their tracking page and e-mailed when they left an
+    address), or, with `to_customer=False`, leave an internal note only staff see."""
+    body = clean_long_text(body, field="body", max_length=MESSAGE_MAX, required=True)
+    with transaction.atomic():
+        case = _locked_case(case, None)
+        _require_actionable(case, actor)
+        if to_customer and not case.is_open:
+            raise Conflict(_("This case is closed."))
+        event = _message_event(case, actor, body, to_customer=to_customer)
+        Case.objects.filter(pk=case.pk).update(updated_at=clock.now())
+        _announce(case, [event])
+    return event

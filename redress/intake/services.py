@@ -1,0 +1,140 @@
+"""Complaints arriving from outside: the public form, the public API, integrators' API
+calls and staff recording a call, a visit, a letter or a comment-book entry."""
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from redress.accounts.models import User
+from redress.cases.models import Case, Channel
+from redress.cases.services import CustomerDetails, case_create
+from redress.common.errors import Conflict, Invalid
+from redress.intake.models import IdempotencyRecord
+
+IDEMPOTENCY_KEY_MAX = 200
+
+
+def intake_receipt(case: Case) -> dict[str, Any]:
+    """What the sender of a complaint is told once it is stored."""
+    return {
+        "reference": case.reference,
+        "tracking_code": case.tracking_code,
+        "status": case.status,
+        "priority": case.priority,
+        # The first-response deadline; the SLA policies refine it.
+        "due": None,
+    }
+
+
+def public_complaint_submit(
+    *,
+    description: str,
+    name: str,
+    phone: str = "",
+    email: str = "",
+    location: str = "",
+    order_ref: str = "",
+) -> Case:
+    """A complaint from the public form or public API: no account, but a way to reach the
+    customer is required. Lands in the default intake department."""
+    return case_create(
+        channel=Channel.WEB, description=description,
+        customer=CustomerDetails(name=name, phone=phone, email=email),
+        location=location, order_ref=order_ref, require_contact=True,
+    )
+
+
+def staff_case_record(
+    *,
+    user: User,
+    channel: str,
+    description: str,
+    customer: CustomerDetails,
+    received_at: datetime | None,
+    location: str = "",
+    order_ref: str = "",
+    amount_at_stake: object = None,
+    priority: str | None = None,
+) -> Case:
+    """A member of staff records a complaint received by phone, in person, by letter or in
+    the comment book (意见簿), with the time it was really received."""
+    if channel in (Channel.WEB, Channel.API, Channel.SURVEY):
+        raise Invalid(_("Choose the channel the customer actually used."), field="channel")
+    return case_create(
+        channel=channel, description=description, customer=customer, received_at=received_at,
+        location=location, order_ref=order_ref, amount_at_stake=amount_at_stake,
+        priority=priority, created_by=user,
+    )
+
+
+def _fingerprint(payload: dict[str, Any]) -> str:
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def api_case_create(
+    *, user: User, payload: dict[str, Any], idempotency_key: str | None = None
+) -> tuple[dict[str, Any], bool]:
+    """Create a case for an integrator. Returns (receipt, created).
+
+    With an `idempotency_key`, a retry of the same request returns the first receipt and
+    `created=False`; reusing the key for a different request is a `Conflict`.
+    """
+    key = (idempotency_key or "").strip()
+    if len(key) > IDEMPOTENCY_KEY_MAX:
+        raise Invalid(_("The Idempotency-Key header is too long."), field="Idempotency-Key")
+    fingerprint = _fingerprint(payload)
+
+    def create() -> Case:
+        customer = payload.get("customer") or {}
+        return case_create(
+            channel=payload.get("channel") or Channel.API,
+            description=payload.get("description") or "",
+            customer=CustomerDetails(
+                name=customer.get("name") or "", phone=customer.get("phone") or "",
+                email=customer.get("email") or "", external_id=customer.get("external_id") or "",
+            ),
+            received_at=payload.get("received_at"),
+            location=payload.get("location") or "",
+            order_ref=payload.get("order_ref") or "",
+            amount_at_stake=payload.get("amount_at_stake"),
+            priority=payload.get("priority"),
+            created_by=user,
+        )
+
+    if not key:
+        return intake_receipt(create()), True
+
+    existing = _replay(user, key, fingerprint)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            case = create()
+            receipt = intake_receipt(case)
+            IdempotencyRecord.objects.create(
+                user=user, key=key, fingerprint=fingerprint, case=case, response=receipt
+            )
+    except IntegrityError:
+        # Two retries raced; the first one's case stands and this one's rolled back.
+        existing = _replay(user, key, fingerprint)
+        if existing is None:
+            raise
+        return existing, False
+    return receipt, True
+
+
+def _replay(user: User, key: str, fingerprint: str) -> dict[str, Any] | None:
+    record = IdempotencyRecord.objects.filter(user=user, key=key).first()
+    if record is None:
+        return None
+    if record.fingerprint != fingerprint:
+        raise Conflict(
+            _("This Idempotency-Key was already used for a different request."),
+            field="Idempotency-Key",
+        )
+    return dict(record.response)

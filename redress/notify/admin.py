@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from redress.notify.models import OutboundEmail
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ["to", "subject", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in OutboundEmail._meta.fields]
