@@ -23,7 +23,7 @@ class StaffAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "department", "is_active"]
     list_filter = ["role", "department", "is_active"]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (_("Role in Redress"), {"fields": ("role", "department")}),
     )
     add_fieldsets = (

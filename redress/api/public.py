@@ -2,22 +2,16 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router
-from ninja.throttling import AnonRateThrottle
 
 from redress.api.schemas import ErrorOut, PublicCaseOut, PublicComplaintIn, PublicReceiptOut
 from redress.cases.models import Case, Status
 from redress.cases.selectors import case_by_tracking_code, case_timeline
 from redress.intake.services import public_complaint_submit
+from redress.intake.throttle import PublicIntakeThrottle
 
 router = Router(tags=["public"])
-
-
-def _throttles() -> list[AnonRateThrottle]:
-    rate = settings.REDRESS_PUBLIC_RATE
-    return [AnonRateThrottle(rate)] if rate else []
 
 
 def public_case_out(case: Case) -> dict[str, Any]:
@@ -39,7 +33,7 @@ def public_case_out(case: Case) -> dict[str, Any]:
 
 @router.post(
     "/complaints", response={201: PublicReceiptOut, 422: ErrorOut, 429: ErrorOut},
-    throttle=_throttles(),
+    throttle=PublicIntakeThrottle(),
 )
 def submit_complaint(request: HttpRequest, payload: PublicComplaintIn) -> tuple[int, dict]:
     case = public_complaint_submit(
@@ -52,7 +46,7 @@ def submit_complaint(request: HttpRequest, payload: PublicComplaintIn) -> tuple[
 
 @router.get(
     "/complaints/{tracking_code}", response={200: PublicCaseOut, 404: ErrorOut, 429: ErrorOut},
-    throttle=_throttles(),
+    throttle=PublicIntakeThrottle(),
 )
 def track_complaint(request: HttpRequest, tracking_code: str) -> dict[str, Any]:
     return public_case_out(case_by_tracking_code(tracking_code=tracking_code))

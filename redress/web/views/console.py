@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,8 +48,10 @@ def _staff(request: HttpRequest) -> User:
     return user
 
 
-def _colleagues(case: Case) -> object:
-    colleagues = User.objects.filter(is_active=True).exclude(pk=case.owner_id)
+def _colleagues(case: Case) -> QuerySet[User]:
+    colleagues = User.objects.filter(is_active=True)
+    if case.owner_id is not None:
+        colleagues = colleagues.exclude(pk=case.owner_id)
     if case.department_id:
         return colleagues.filter(department_id=case.department_id).order_by("username")
     return colleagues.order_by("username")
@@ -100,7 +103,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     departments = (
         Department.objects.select_related("organisation")
         if user.sees_all_departments
-        else Department.objects.filter(pk=user.department_id).select_related("organisation")
+        else Department.objects.filter(members=user).select_related("organisation")
     )
     query = request.GET.copy()
     query.pop("page", None)

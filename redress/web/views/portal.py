@@ -1,28 +1,22 @@
 """The customer's side: complain without an account, then follow the case by its code."""
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja.throttling import AnonRateThrottle
 
 from redress.cases.selectors import case_by_tracking_code, case_timeline
 from redress.common.errors import DomainError, NotFound
 from redress.intake.services import public_complaint_submit
+from redress.intake.throttle import public_intake_allowed
 from redress.web.errors import attach_to_form
 from redress.web.forms import ComplaintForm
-
-
-def _over_rate(request: HttpRequest) -> bool:
-    rate = settings.REDRESS_PUBLIC_RATE
-    return bool(rate) and not AnonRateThrottle(rate).allow_request(request)
 
 
 def complain(request: HttpRequest) -> HttpResponse:
     form = ComplaintForm(request.POST or None)
     if request.method == "POST":
-        if _over_rate(request):
+        if not public_intake_allowed(request):
             form.add_error(None, _("Too many complaints from this address just now. "
                                    "Please wait a minute and try again."))
             return render(request, "web/portal/complain.html", {"form": form}, status=429)
