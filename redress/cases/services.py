@@ -63,7 +63,9 @@ class CustomerDetails:
 
 def _new_reference(moment: datetime) -> str:
     year = moment.astimezone(ZoneInfo(settings.TIME_ZONE)).year
-    ReferenceCounter.objects.get_or_create(year=year)
+    # The first case of a year may be created by two requests at once: insert-or-ignore,
+    # then the UPDATE takes the row lock, so numbers are handed out one at a time.
+    ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
     ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
     number = ReferenceCounter.objects.values_list("last", flat=True).get(year=year)
     return f"SR-{year}-{number:06d}"
