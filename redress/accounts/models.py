@@ -39,6 +39,11 @@ class Department(models.Model):
         _("default intake"), default=False,
         help_text=_("Public complaints with no other destination land here."),
     )
+    manager = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("manager"),
+        help_text=_("Told when a case stays overdue after its supervisors were alerted."),
+    )
 
     class Meta:
         verbose_name = _("department")

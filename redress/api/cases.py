@@ -23,6 +23,7 @@ from redress.cases.selectors import QueueFilters, case_get_for, case_queue, case
 from redress.cases.services import case_add_message, case_handover, case_transition
 from redress.common.errors import Invalid
 from redress.intake.services import api_case_create
+from redress.sla.selectors import case_clocks
 
 router = Router(tags=["cases"], auth=StaffToken())
 
@@ -49,9 +50,9 @@ def case_out(case: Case) -> dict[str, Any]:
         "allowed_transitions": sorted(
             lifecycle.allowed_targets(case.status, case.status_before_wait)
         ),
-        # Filled in by the triage, SLA, remedies and follow-up parts as they land.
+        # Filled in by the triage, remedies and follow-up parts as they land.
         "labels": {},
-        "clocks": {},
+        "clocks": clocks.as_json() if (clocks := case_clocks(case=case)) else {},
         "remedies": [],
         "followup": None,
         "timeline": [

@@ -206,6 +206,10 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Internal note")
     HANDOVER = "handover", _("Handed over")
     DETAILS = "details", _("Details recorded")
+    AUTO_ACK = "auto_ack", _("Automatic acknowledgement")
+    AGREED_DEADLINE = "agreed_deadline", _("Reply time agreed")
+    SLA_WARNING = "sla_warning", _("Deadline approaching")
+    ESCALATION = "escalation", _("Escalated")
 
 
 class CaseEvent(models.Model):

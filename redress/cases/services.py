@@ -431,3 +431,47 @@ def case_add_message(
         Case.objects.filter(pk=case.pk).update(updated_at=clock.now())
         _announce(case, [event])
     return event
+
+
+def case_log(
+    *, case: Case, actor: User | None, kind: str, message: str = "",
+    visible_to_customer: bool = False, after: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """Put something that happened to a case on its timeline without changing the case:
+    a reply time agreed with the customer, a deadline about to pass. Call it inside the
+    caller's transaction."""
+    event = CaseEvent.objects.create(
+        case=case, actor=actor, kind=kind, message=message,
+        visible_to_customer=visible_to_customer, after=after or {},
+    )
+    _announce(case, [event])
+    return event
+
+
+def case_escalate(*, case: Case, target: str, level: int) -> CaseEvent:
+    """Flag a case escalated because `target` was missed (level 1: its supervisors were
+    told; level 2: its department's manager). Escalation is a flag with its own events,
+    not a state."""
+    with transaction.atomic():
+        locked = _locked_case(case, None)
+        if not locked.escalated:
+            locked.escalated = True
+            _save(locked, ["escalated"])
+        event = CaseEvent.objects.create(
+            case=locked, kind=EventKind.ESCALATION, before={"escalated": case.escalated},
+            after={"escalated": True, "target": target, "level": level},
+        )
+        _announce(locked, [event])
+    case.escalated, case.version = True, locked.version
+    return event
+
+
+def case_auto_acknowledge(*, case: Case, body: str) -> CaseEvent:
+    """Tell the customer, within seconds of intake, that the complaint arrived. Recorded as
+    its own kind of entry: it is not a person's first response."""
+    event = CaseEvent.objects.create(
+        case=case, kind=EventKind.AUTO_ACK, message=body, visible_to_customer=True,
+    )
+    _email_customer(case, body)
+    _announce(case, [event])
+    return event

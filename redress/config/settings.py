@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "redress.notify",
     "redress.accounts",
     "redress.cases",
+    "redress.sla",
     "redress.intake",
     "redress.api",
     "redress.web",
@@ -159,6 +160,15 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Redress <noreply@localhost>"
 REDRESS_PUBLIC_RATE = env_str("REDRESS_PUBLIC_RATE", "30/m") or None
 # Where links in e-mails to customers point (the tracking page).
 REDRESS_PUBLIC_URL = env_str("REDRESS_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Service levels: how long a breach may stay unmet before the department's manager is told.
+REDRESS_SLA_MANAGER_AFTER_MINUTES = env_int("REDRESS_SLA_MANAGER_AFTER_MINUTES", 60)
+# How staff hear of warnings and escalations: the console's bell and e-mail; a WeCom or
+# DingTalk webhook is another notifier class added here.
+REDRESS_STAFF_NOTIFIERS = env_list("REDRESS_STAFF_NOTIFIERS", [
+    "redress.notify.services.InboxNotifier",
+    "redress.notify.services.EmailNotifier",
+])
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

@@ -5,15 +5,19 @@ import hashlib
 import json
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
+from django.utils import formats, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from redress.accounts.models import User
-from redress.cases.models import Case, Channel
-from redress.cases.services import CustomerDetails, case_create
+from redress.cases.models import Case, Channel, Language
+from redress.cases.services import CustomerDetails, case_auto_acknowledge, case_create
 from redress.common.errors import Conflict, Invalid
 from redress.intake.models import IdempotencyRecord
+from redress.sla.services import case_clock_start
 
 IDEMPOTENCY_KEY_MAX = 200
 
@@ -25,9 +29,27 @@ def intake_receipt(case: Case) -> dict[str, Any]:
         "tracking_code": case.tracking_code,
         "status": case.status,
         "priority": case.priority,
-        # The first-response deadline; the SLA policies refine it.
-        "due": None,
+        # The first-response deadline (ISO 8601 with the offset, so it survives a replay).
+        "due": case.clock.first_response_due.isoformat(),
     }
+
+
+def _received(case: Case) -> Case:
+    """Everything that happens the moment a complaint is stored, in the same transaction:
+    its clocks start, and the customer is told it arrived and when a person will answer."""
+    clock_row = case_clock_start(case=case)
+    zone = ZoneInfo(clock_row.policy.calendar.time_zone)
+    with translation.override("en" if case.language == Language.EN else "zh-hans"):
+        body = gettext(
+            "We have received your complaint (reference %(reference)s). A member of our "
+            "team will answer you by %(due)s at the latest."
+        ) % {
+            "reference": case.reference,
+            "due": formats.date_format(clock_row.first_response_due.astimezone(zone),
+                                       "Y-m-d H:i"),
+        }
+    case_auto_acknowledge(case=case, body=body)
+    return case
 
 
 def public_complaint_submit(
@@ -41,11 +63,12 @@ def public_complaint_submit(
 ) -> Case:
     """A complaint from the public form or public API: no account, but a way to reach the
     customer is required. Lands in the default intake department."""
-    return case_create(
-        channel=Channel.WEB, description=description,
-        customer=CustomerDetails(name=name, phone=phone, email=email),
-        location=location, order_ref=order_ref, require_contact=True,
-    )
+    with transaction.atomic():
+        return _received(case_create(
+            channel=Channel.WEB, description=description,
+            customer=CustomerDetails(name=name, phone=phone, email=email),
+            location=location, order_ref=order_ref, require_contact=True,
+        ))
 
 
 def staff_case_record(
@@ -64,11 +87,12 @@ def staff_case_record(
     the comment book (意见簿), with the time it was really received."""
     if channel in (Channel.WEB, Channel.API, Channel.SURVEY):
         raise Invalid(_("Choose the channel the customer actually used."), field="channel")
-    return case_create(
-        channel=channel, description=description, customer=customer, received_at=received_at,
-        location=location, order_ref=order_ref, amount_at_stake=amount_at_stake,
-        priority=priority, created_by=user,
-    )
+    with transaction.atomic():
+        return _received(case_create(
+            channel=channel, description=description, customer=customer,
+            received_at=received_at, location=location, order_ref=order_ref,
+            amount_at_stake=amount_at_stake, priority=priority, created_by=user,
+        ))
 
 
 def _fingerprint(payload: dict[str, Any]) -> str:
@@ -91,7 +115,7 @@ def api_case_create(
 
     def create() -> Case:
         customer = payload.get("customer") or {}
-        return case_create(
+        return _received(case_create(
             channel=payload.get("channel") or Channel.API,
             description=payload.get("description") or "",
             customer=CustomerDetails(
@@ -104,10 +128,11 @@ def api_case_create(
             amount_at_stake=payload.get("amount_at_stake"),
             priority=payload.get("priority"),
             created_by=user,
-        )
+        ))
 
     if not key:
-        return intake_receipt(create()), True
+        with transaction.atomic():
+            return intake_receipt(create()), True
 
     existing = _replay(user, key, fingerprint)
     if existing is not None:

@@ -2,13 +2,16 @@
 
 import logging
 import smtplib
+from functools import lru_cache
+from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from redress.common import clock
-from redress.notify.models import DeliveryStatus, OutboundEmail
+from redress.notify.models import DeliveryStatus, OutboundEmail, StaffNotification
 
 logger = logging.getLogger(__name__)
 
@@ -54,3 +57,46 @@ def email_deliver(*, outbound_id: int) -> OutboundEmail:
         outbound.last_error = ""
     outbound.save(update_fields=["status", "attempts", "last_error", "sent_at"])
     return outbound
+
+
+class StaffNotifier(Protocol):
+    """A way to reach a member of staff. The console inbox and e-mail are built in; a
+    WeCom or DingTalk webhook is another class with this method, listed in
+    `REDRESS_STAFF_NOTIFIERS`."""
+
+    def deliver(self, *, recipient_id: int, email: str, text: str, link: str) -> None: ...
+
+
+class InboxNotifier:
+    """The bell in the console."""
+
+    def deliver(self, *, recipient_id: int, email: str, text: str, link: str) -> None:
+        StaffNotification.objects.create(recipient_id=recipient_id, text=text[:500], link=link)
+
+
+class EmailNotifier:
+    """The same text by e-mail, when the member of staff has an address."""
+
+    def deliver(self, *, recipient_id: int, email: str, text: str, link: str) -> None:
+        if email:
+            url = f"{settings.REDRESS_PUBLIC_URL.rstrip('/')}{link}" if link else ""
+            email_queue(to=email, subject=text[:300], body=f"{text}\n\n{url}\n")
+
+
+@lru_cache(maxsize=1)
+def _notifiers(paths: tuple[str, ...]) -> list[StaffNotifier]:
+    return [import_string(path)() for path in paths]
+
+
+def staff_notify(*, recipient_id: int, email: str, text: str, link: str = "") -> None:
+    """Tell a member of staff something through every configured notifier."""
+    for notifier in _notifiers(tuple(settings.REDRESS_STAFF_NOTIFIERS)):
+        notifier.deliver(recipient_id=recipient_id, email=email, text=text, link=link)
+
+
+def staff_notifications_read(*, recipient_id: int, ids: list[int] | None = None) -> int:
+    """Mark a member of staff's notifications read (all of them, or those in `ids`)."""
+    unread = StaffNotification.objects.filter(recipient_id=recipient_id, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=clock.now())
