@@ -78,6 +78,10 @@ class Customer(models.Model):
     tier = models.CharField(
         _("tier"), max_length=20, choices=CustomerTier.choices, default=CustomerTier.REGULAR
     )
+    contact_at_night = models.BooleanField(
+        _("may be contacted at night"), default=False,
+        help_text=_("Text messages may be sent during the quiet hours."),
+    )
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:

@@ -50,7 +50,7 @@ from redress.cases.validation import (
 from redress.common import clock
 from redress.common.errors import Conflict, Invalid, NotAllowed, NotFound
 from redress.common.text import guess_language
-from redress.notify.services import email_queue
+from redress.notify.services import email_queue, sms_queue
 
 
 @dataclass(frozen=True)
@@ -99,12 +99,20 @@ def _tracking_url(case: Case) -> str:
 
 
 def _email_customer(case: Case, body: str) -> None:
-    if not case.customer.email:
-        return
+    """Send what was written to the customer the way they can be reached: by e-mail when
+    they left an address, otherwise by text message (held back during the quiet hours
+    unless the case is P1 or they agreed to be contacted at night)."""
+    customer = case.customer
     with translation.override(_language_code(case)):
         subject = gettext("[%(reference)s] About your complaint") % {"reference": case.reference}
         footer = gettext("Follow your case here: %(url)s") % {"url": _tracking_url(case)}
-    email_queue(to=case.customer.email, subject=subject, body=f"{body}\n\n--\n{footer}\n")
+    if customer.email:
+        email_queue(to=customer.email, subject=subject, body=f"{body}\n\n--\n{footer}\n")
+    elif customer.phone:
+        sms_queue(
+            to=customer.phone, body=f"{subject} {body} {footer}",
+            urgent=case.priority == Priority.P1 or customer.contact_at_night,
+        )
 
 
 def case_create(

@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "redress.web.context.staff_inbox",
             ],
         },
     },
@@ -160,6 +161,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Redress <noreply@localhost>"
 REDRESS_PUBLIC_RATE = env_str("REDRESS_PUBLIC_RATE", "30/m") or None
 # Where links in e-mails to customers point (the tracking page).
 REDRESS_PUBLIC_URL = env_str("REDRESS_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Text messages to customers wait out these hours in the organisation's zone unless urgent
+# (a P1 case, or a customer who agreed to be contacted at night); e-mail goes any time.
+REDRESS_QUIET_HOURS = env_str("REDRESS_QUIET_HOURS", "21:00-08:00")
+REDRESS_SMS_BACKEND = env_str("REDRESS_SMS_BACKEND", "redress.notify.services.sms_log_backend")
 
 # Service levels: how long a breach may stay unmet before the department's manager is told.
 REDRESS_SLA_MANAGER_AFTER_MINUTES = env_int("REDRESS_SLA_MANAGER_AFTER_MINUTES", 60)

@@ -58,3 +58,27 @@ class StaffNotification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class OutboundSms(models.Model):
+    """A text message to a customer. Written with the change that caused it; sent by a
+    task no earlier than `not_before`, which quiet hours push to the morning."""
+
+    to = models.CharField(max_length=40)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    not_before = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbound text message")
+        verbose_name_plural = _("outbound text messages")
+        indexes = [models.Index(fields=["status", "not_before"])]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.body[:40]}"

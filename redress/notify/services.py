@@ -2,8 +2,10 @@
 
 import logging
 import smtplib
+from datetime import datetime, time, timedelta
 from functools import lru_cache
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -11,7 +13,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from redress.common import clock
-from redress.notify.models import DeliveryStatus, OutboundEmail, StaffNotification
+from redress.notify.models import DeliveryStatus, OutboundEmail, OutboundSms, StaffNotification
 
 logger = logging.getLogger(__name__)
 
@@ -100,3 +102,73 @@ def staff_notifications_read(*, recipient_id: int, ids: list[int] | None = None)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=clock.now())
+
+
+def quiet_hours_release(moment: datetime, *, zone: str, quiet: tuple[time, time]) -> datetime:
+    """The first moment at or after `moment` outside the quiet hours (e.g. 21:00–08:00 in
+    the customer's zone): a text written at 23:00 waits until 08:00."""
+    start, end = quiet
+    if start == end:
+        return moment
+    local = moment.astimezone(ZoneInfo(zone))
+    now = local.time()
+    overnight = start > end
+    inside = (now >= start or now < end) if overnight else (start <= now < end)
+    if not inside:
+        return moment
+    release_day = local.date() + timedelta(days=1) if overnight and now >= start else local.date()
+    return datetime.combine(release_day, end, ZoneInfo(zone))
+
+
+def _quiet_hours() -> tuple[time, time]:
+    start, _sep, end = settings.REDRESS_QUIET_HOURS.partition("-")
+    return time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+
+
+def sms_queue(*, to: str, body: str, urgent: bool = False) -> OutboundSms:
+    """Record a text message and send it once the transaction commits, or, inside the
+    quiet hours, in the morning; `urgent` (a P1 case, or a customer who agreed to be
+    contacted at night) goes at once. E-mail is not held back: it waits in the inbox."""
+    now = clock.now()
+    not_before = now if urgent else quiet_hours_release(
+        now, zone=settings.TIME_ZONE, quiet=_quiet_hours()
+    )
+    sms = OutboundSms.objects.create(to=to, body=body, not_before=not_before)
+    transaction.on_commit(lambda: _enqueue_sms(sms.pk, not_before if not_before > now else None))
+    return sms
+
+
+def _enqueue_sms(sms_id: int, run_after: datetime | None) -> None:
+    from django_tasks import default_task_backend
+
+    from redress.notify.tasks import sms_send
+
+    if run_after is not None and default_task_backend.supports_defer:
+        sms_send.using(run_after=run_after).enqueue(sms_id=sms_id)
+    elif run_after is None:
+        sms_send.enqueue(sms_id=sms_id)
+
+
+def sms_deliver(*, sms_id: int) -> OutboundSms:
+    """Send one queued text message if its time has come. Safe to run twice."""
+    sms = OutboundSms.objects.get(pk=sms_id)
+    if sms.status == DeliveryStatus.SENT or sms.not_before > clock.now():
+        return sms
+    sms.attempts += 1
+    try:
+        import_string(settings.REDRESS_SMS_BACKEND)(to=sms.to, body=sms.body)
+    except Exception as exc:  # any gateway failure: keep the message, with its error
+        logger.warning("text message %s to %s failed: %s", sms.pk, sms.to, exc)
+        sms.status = DeliveryStatus.FAILED
+        sms.last_error = str(exc)[:2000]
+    else:
+        sms.status = DeliveryStatus.SENT
+        sms.sent_at = clock.now()
+    sms.save(update_fields=["status", "attempts", "last_error", "sent_at"])
+    return sms
+
+
+def sms_log_backend(*, to: str, body: str) -> None:
+    """The default gateway: write the text to the server log. A deployment names its SMS
+    provider's function in `REDRESS_SMS_BACKEND`."""
+    logger.info("SMS to %s: %s", to, body)

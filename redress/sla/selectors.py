@@ -6,10 +6,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from redress.cases.models import Case, Status
 from redress.common import clock
-from redress.sla.models import CaseClock
+from redress.sla.models import CaseClock, Target
 from redress.sla.services import pending_targets
 
 # A case is "at risk" when a running target falls due within this long.
@@ -45,6 +46,17 @@ class ClockView:
         """All the time spent waiting on the customer, up to now."""
         ongoing = int((clock.now() - self.paused_at).total_seconds()) if self.paused_at else 0
         return self.paused_before + ongoing
+
+    @property
+    def paused_text(self) -> str:
+        minutes = self.paused_seconds // 60
+        return gettext("%(hours)d h %(minutes)02d min") % {
+            "hours": minutes // 60, "minutes": minutes % 60,
+        }
+
+    @property
+    def breached_labels(self) -> list[str]:
+        return [str(Target(target).label) for target in self.breached]
 
     @property
     def time_left(self) -> timedelta | None:
@@ -141,3 +153,32 @@ def cases_at_risk(cases: QuerySet[Case]) -> QuerySet[Case]:
 def cases_escalated(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.exclude(status=Status.CLOSED).filter(escalated=True)
 
+
+
+class QueueView:
+    """The service-level views of the queue."""
+
+    BREACHED = "breached"
+    AT_RISK = "at_risk"
+    ESCALATED = "escalated"
+    ALL = (BREACHED, AT_RISK, ESCALATED)
+
+
+def cases_in_view(cases: QuerySet[Case], view: str) -> QuerySet[Case]:
+    """Narrow a queue to the breached, at-risk or escalated cases (any other view: all)."""
+    narrowed = {
+        QueueView.BREACHED: cases_breached,
+        QueueView.AT_RISK: cases_at_risk,
+        QueueView.ESCALATED: cases_escalated,
+    }.get(view)
+    cases = cases.select_related("clock__policy__calendar")
+    return narrowed(cases) if narrowed else cases
+
+
+def with_clocks(cases: list[Case]) -> list[tuple[Case, ClockView | None]]:
+    """Each case beside its clocks, for a page of the queue (clocks already joined)."""
+    rows = []
+    for case in cases:
+        clock_row = getattr(case, "clock", None)
+        rows.append((case, clock_view(clock_row, case) if clock_row else None))
+    return rows

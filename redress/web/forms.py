@@ -101,3 +101,18 @@ class QueueFilterForm(forms.Form):
                                 choices=[("", _("All channels")), *Channel.choices])
     owner = forms.CharField(label=_("Owner"), required=False)
     department = forms.IntegerField(label=_("Department"), required=False)
+    sla = forms.ChoiceField(label=_("Deadlines"), required=False, choices=[
+        ("", _("Any deadline")), ("breached", _("Breached")), ("at_risk", _("At risk")),
+        ("escalated", _("Escalated")),
+    ])
+
+
+class AgreedDeadlineForm(forms.Form):
+    due = forms.DateTimeField(
+        label=_("Promised reply by"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    promise = forms.CharField(
+        label=_("What was promised"), required=False, max_length=500,
+        help_text=_("e.g. “We will call you back with the engineer's answer.”"),
+    )

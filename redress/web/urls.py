@@ -21,4 +21,6 @@ urlpatterns = [
     path("console/cases/<str:reference>/handover/", console.case_handover_view,
          name="case_handover"),
     path("console/cases/<str:reference>/messages/", console.case_message, name="case_message"),
+    path("console/cases/<str:reference>/agree/", console.case_agree, name="case_agree"),
+    path("console/notifications/", console.notifications, name="notifications"),
 ]

@@ -30,8 +30,13 @@ from redress.cases.services import (
 )
 from redress.common.errors import DomainError, NotFound
 from redress.intake.services import staff_case_record
+from redress.notify.selectors import notifications_for
+from redress.notify.services import staff_notifications_read
+from redress.sla.selectors import case_clocks, cases_in_view, with_clocks
+from redress.sla.services import case_agree_deadline
 from redress.web.errors import attach_to_form
 from redress.web.forms import (
+    AgreedDeadlineForm,
     HandoverForm,
     MessageForm,
     QueueFilterForm,
@@ -76,6 +81,8 @@ def _panel(
             colleagues=_colleagues(case), initial={"version": case.version}
         ),
         "message_form": MessageForm(),
+        "clocks": case_clocks(case=case),
+        "agree_form": AgreedDeadlineForm(),
         "reopen": case.status in (Status.RESOLVED, Status.FOLLOW_UP),
     }, status=status)
 
@@ -97,9 +104,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         channel=data.get("channel") or "", owner=(data.get("owner") or "").strip(),
         department=data.get("department"), q=data.get("q") or "",
     )
-    page = Paginator(case_queue(user=user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    sla_view = data.get("sla") or ""
+    page = Paginator(
+        cases_in_view(case_queue(user=user, filters=filters), sla_view), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     departments = (
         Department.objects.select_related("organisation")
         if user.sees_all_departments
@@ -108,7 +116,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "web/console/queue.html", {
-        "form": form, "page": page, "departments": departments, "filters": filters,
+        "form": form, "page": page, "rows": with_clocks(list(page)),
+        "departments": departments, "filters": filters, "sla_view": sla_view,
         "query": query.urlencode(),
     })
 
@@ -197,6 +206,34 @@ def case_message(request: HttpRequest, reference: str) -> HttpResponse:
     except DomainError as error:
         return _refused(request, reference, error)
     return _after_action(request, case)
+
+
+@login_required
+@require_POST
+def case_agree(request: HttpRequest, reference: str) -> HttpResponse:
+    case = _case_or_404(request, reference)
+    if isinstance(case, HttpResponse):
+        return case
+    form = AgreedDeadlineForm(request.POST)
+    if not form.is_valid():
+        return _panel(request, case, error=_first_error(form), status=422)
+    try:
+        case_agree_deadline(case=case, actor=_staff(request), due=form.cleaned_data["due"],
+                            promise=form.cleaned_data["promise"])
+    except DomainError as error:
+        return _refused(request, reference, error)
+    return _after_action(request, case)
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    if request.method == "POST":
+        staff_notifications_read(recipient_id=user.pk)
+        return redirect("web:notifications")
+    return render(request, "web/console/notifications.html", {
+        "notifications": notifications_for(recipient_id=user.pk),
+    })
 
 
 @login_required
