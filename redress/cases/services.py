@@ -456,22 +456,34 @@ def case_log(
     return event
 
 
-def case_escalate(*, case: Case, target: str, level: int) -> CaseEvent:
-    """Flag a case escalated because `target` was missed (level 1: its supervisors were
-    told; level 2: its department's manager). Escalation is a flag with its own events,
-    not a state."""
-    with transaction.atomic():
-        locked = _locked_case(case, None)
-        if not locked.escalated:
-            locked.escalated = True
-            _save(locked, ["escalated"])
-        event = CaseEvent.objects.create(
-            case=locked, kind=EventKind.ESCALATION, before={"escalated": case.escalated},
-            after={"escalated": True, "target": target, "level": level},
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One automatic entry for `case_events_record`."""
+
+    case_id: int
+    kind: str
+    after: dict[str, Any]
+    message: str = ""
+
+
+def case_events_record(*, entries: list[TimelineEntry], escalate: set[int]) -> None:
+    """Deadline checks on many cases at once: flag the `escalate` cases escalated and put
+    the entries (warnings, escalations) on their timelines, in a few statements.
+
+    An escalated case's version goes up, so an agent's edit in flight is refused as stale
+    rather than silently overwriting the flag. Escalation is a flag with its own events,
+    not a state. Call inside the caller's transaction.
+    """
+    now = clock.now()
+    if escalate:
+        Case.objects.filter(pk__in=escalate).update(
+            escalated=True, version=F("version") + 1, updated_at=now
         )
-        _announce(locked, [event])
-    case.escalated, case.version = True, locked.version
-    return event
+    CaseEvent.objects.bulk_create([
+        CaseEvent(case_id=entry.case_id, at=now, kind=entry.kind, message=entry.message,
+                  after=entry.after)
+        for entry in entries
+    ])
 
 
 def case_auto_acknowledge(*, case: Case, body: str) -> CaseEvent:

@@ -2,6 +2,7 @@
 
 import logging
 import smtplib
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import lru_cache
 from typing import Protocol
@@ -61,28 +62,44 @@ def email_deliver(*, outbound_id: int) -> OutboundEmail:
     return outbound
 
 
+@dataclass(frozen=True)
+class StaffNote:
+    """Something to tell one member of staff."""
+
+    recipient_id: int
+    email: str
+    text: str
+    link: str = ""
+
+
 class StaffNotifier(Protocol):
-    """A way to reach a member of staff. The console inbox and e-mail are built in; a
-    WeCom or DingTalk webhook is another class with this method, listed in
+    """A way to reach staff. The console inbox and e-mail are built in; a WeCom or
+    DingTalk webhook is another class with this method, listed in
     `REDRESS_STAFF_NOTIFIERS`."""
 
-    def deliver(self, *, recipient_id: int, email: str, text: str, link: str) -> None: ...
+    def deliver(self, notes: list[StaffNote]) -> None: ...
 
 
 class InboxNotifier:
     """The bell in the console."""
 
-    def deliver(self, *, recipient_id: int, email: str, text: str, link: str) -> None:
-        StaffNotification.objects.create(recipient_id=recipient_id, text=text[:500], link=link)
+    def deliver(self, notes: list[StaffNote]) -> None:
+        StaffNotification.objects.bulk_create(
+            StaffNotification(recipient_id=note.recipient_id, text=note.text[:500],
+                              link=note.link)
+            for note in notes
+        )
 
 
 class EmailNotifier:
-    """The same text by e-mail, when the member of staff has an address."""
+    """The same text by e-mail, to those who have an address."""
 
-    def deliver(self, *, recipient_id: int, email: str, text: str, link: str) -> None:
-        if email:
-            url = f"{settings.REDRESS_PUBLIC_URL.rstrip('/')}{link}" if link else ""
-            email_queue(to=email, subject=text[:300], body=f"{text}\n\n{url}\n")
+    def deliver(self, notes: list[StaffNote]) -> None:
+        base = settings.REDRESS_PUBLIC_URL.rstrip("/")
+        for note in notes:
+            if note.email:
+                url = f"{base}{note.link}" if note.link else ""
+                email_queue(to=note.email, subject=note.text[:300], body=f"{note.text}\n\n{url}\n")
 
 
 @lru_cache(maxsize=1)
@@ -90,10 +107,12 @@ def _notifiers(paths: tuple[str, ...]) -> list[StaffNotifier]:
     return [import_string(path)() for path in paths]
 
 
-def staff_notify(*, recipient_id: int, email: str, text: str, link: str = "") -> None:
-    """Tell a member of staff something through every configured notifier."""
+def staff_notify_many(notes: list[StaffNote]) -> None:
+    """Tell members of staff something through every configured notifier."""
+    if not notes:
+        return
     for notifier in _notifiers(tuple(settings.REDRESS_STAFF_NOTIFIERS)):
-        notifier.deliver(recipient_id=recipient_id, email=email, text=text, link=link)
+        notifier.deliver(notes)
 
 
 def staff_notifications_read(*, recipient_id: int, ids: list[int] | None = None) -> int:

@@ -233,3 +233,13 @@ def unit_length(amount: int, unit: str, working_day: timedelta) -> timedelta:
     if unit == TargetUnit.DAYS:
         return working_day * amount
     return timedelta(minutes=amount * (60 if unit == TargetUnit.HOURS else 1))
+
+
+class SlaAlarm(models.Model):
+    """A second at which a worker is due to wake and handle the clocks that fall due. One
+    row per second, so a thousand deadlines in the same second wake one task."""
+
+    at = models.DateTimeField(unique=True)
+
+    def __str__(self) -> str:
+        return self.at.isoformat()

@@ -22,15 +22,16 @@ from django_tasks import default_task_backend
 
 from redress.accounts.models import Role, User
 from redress.cases.models import Case, CaseEvent, EventKind, Status
-from redress.cases.services import case_escalate, case_log
+from redress.cases.services import TimelineEntry, case_events_record, case_log
 from redress.common import clock
 from redress.common.errors import Invalid, NotAllowed
-from redress.notify.services import staff_notify
+from redress.notify.services import StaffNote, staff_notify_many
 from redress.sla.calendar import WorkingTime
 from redress.sla.defaults import install_defaults
 from redress.sla.models import (
     BusinessCalendar,
     CaseClock,
+    SlaAlarm,
     SlaPolicy,
     Target,
     TargetUnit,
@@ -376,115 +377,206 @@ def _next_check(clock_row: CaseClock, case: Case) -> datetime | None:
     return min((s.at for s in stages), default=None)
 
 
+ALARM_BATCH = 500  # clocks handled per transaction by one alarm
+
+
 def _arm(clock_row: CaseClock) -> None:
-    """Wake a worker when the next stage falls due. A later re-arm makes an earlier task
-    stale: it finds `next_check_at` moved and does nothing."""
-    if clock_row.next_check_at is None or not default_task_backend.supports_defer:
-        return
-    from redress.sla.tasks import sla_alarm
+    """Make sure a worker wakes when the clock's next stage falls due.
 
+    Alarms are shared per second: one task wakes for every clock due in that second and
+    handles them in batches, so a burst of deadlines is a few tasks, not one per case.
+    """
     at = clock_row.next_check_at
-    case_id = clock_row.case_id
-    transaction.on_commit(
-        lambda: sla_alarm.using(run_after=at).enqueue(case_id=case_id, check_at=at.isoformat())
-    )
+    if at is None or not default_task_backend.supports_defer:
+        return
+    second = at.replace(microsecond=0) + (timedelta(seconds=1) if at.microsecond else timedelta())
+    _alarm_set(second)
 
 
-def case_clock_check(*, case_id: int, check_at: str | None = None) -> list[Stage]:
-    """Carry out whatever has fallen due on a case's clocks: warn the owner at 80%, flag
-    the case escalated and tell the supervisors at a breach, tell the department's manager
-    when a breach stays unmet. Returns what it did. Safe to run any number of times: each
-    stage happens once, and a task whose moment has been superseded does nothing."""
-    now = clock.now()
-    done: list[Stage] = []
-    with transaction.atomic():
-        clock_row = (
-            CaseClock.objects.select_for_update()
-            .select_related("policy__calendar", "case__owner", "case__department",
-                            "case__customer")
-            .filter(case_id=case_id).first()
+def _alarm_set(second: datetime) -> None:
+    alarm, created = SlaAlarm.objects.get_or_create(at=second)
+    if created:
+        from redress.sla.tasks import sla_alarm
+
+        transaction.on_commit(
+            lambda: sla_alarm.using(run_after=second).enqueue(at=second.isoformat())
         )
-        if clock_row is None:
-            return done
-        if check_at is not None and (
-            clock_row.next_check_at is None
-            or clock_row.next_check_at != datetime.fromisoformat(check_at)
-        ):
-            return done
-        case = clock_row.case
-        _catch_up(clock_row, case)
-        for stage in _stages(clock_row, case):
-            if stage.at > now:
-                continue
-            _carry_out(clock_row, case, stage)
-            done.append(stage)
-        clock_row.next_check_at = _next_check(clock_row, case)
-        clock_row.save()
-        _arm(clock_row)
-    return done
 
 
-def _carry_out(clock_row: CaseClock, case: Case, stage: Stage) -> None:
-    label = Target(stage.target).label
-    clock_row.stages_done.append(stage.key)
+def sla_alarm_ring(*, at: str) -> int:
+    """What a woken worker does: retire the alarm first (a clock armed for this second
+    from now on gets a new one), then handle every clock that is due, batch by batch.
+    Returns how many clocks it handled."""
+    SlaAlarm.objects.filter(at=datetime.fromisoformat(at)).delete()
+    handled = 0
+    while True:
+        batch = clocks_check(limit=ALARM_BATCH)
+        handled += batch
+        if batch < ALARM_BATCH:
+            return handled
+
+
+def case_clock_check(*, case_id: int) -> list[Stage]:
+    """Carry out whatever has fallen due on one case's clocks (see `clocks_check`)."""
+    done: list[tuple[int, Stage]] = []
+    clocks_check(case_ids=[case_id], done=done)
+    return [stage for _case_id, stage in done]
+
+
+def clocks_check(
+    *, case_ids: list[int] | None = None, limit: int = ALARM_BATCH,
+    done: list[tuple[int, Stage]] | None = None,
+) -> int:
+    """Carry out what has fallen due on the clocks of `case_ids`, or else on up to `limit`
+    clocks that are due: warn the owner at 80%, flag the case escalated and tell its
+    supervisors at a breach, tell the department's manager when a breach stays unmet.
+
+    Each clock first catches up with its case's timeline, so a target met a moment ago is
+    not escalated. Each stage happens once however often this runs. The writes are made
+    in bulk, so a burst of deadlines costs a few statements per batch, not per case.
+    Returns how many clocks it looked at.
+    """
+    now = clock.now()
+    done = done if done is not None else []
+    with transaction.atomic():
+        clocks = CaseClock.objects.select_related(
+            "policy__calendar", "case__owner", "case__department__manager"
+        )
+        if case_ids is not None:
+            rows = list(clocks.select_for_update().filter(case_id__in=case_ids))
+        else:
+            due = (
+                CaseClock.objects.filter(next_check_at__lte=now).order_by("next_check_at")
+                .values("case_id")[:limit]
+            )
+            locking = clocks.select_for_update(skip_locked=True) if (
+                transaction.get_connection().features.has_select_for_update_skip_locked
+            ) else clocks
+            rows = list(locking.filter(case_id__in=due))
+        if not rows:
+            return 0
+        _catch_up_many(rows)
+        entries: list[TimelineEntry] = []
+        escalate: set[int] = set()
+        notes: list[StaffNote] = []
+        people = _People()
+        for clock_row in rows:
+            case = clock_row.case
+            for stage in _stages(clock_row, case):
+                if stage.at > now:
+                    continue
+                clock_row.stages_done.append(stage.key)
+                done.append((case.pk, stage))
+                entries.append(_stage_entry(clock_row, stage, escalate))
+                notes.extend(_stage_notes(clock_row, case, stage, people))
+            clock_row.next_check_at = _next_check(clock_row, case)
+        case_events_record(entries=entries, escalate=escalate)
+        CaseClock.objects.bulk_update(
+            rows, ["followed_event_id", "first_responded_at", "last_reply_at",
+                   "next_reply_due", "resolution_due", "resolved_at", "paused_at",
+                   "paused_seconds", "agreed_due", "breached", "stages_done", "next_check_at"],
+        )
+        staff_notify_many(notes)
+        for second in {_ceil_second(r.next_check_at) for r in rows if r.next_check_at}:
+            if default_task_backend.supports_defer:
+                _alarm_set(second)
+    return len(rows)
+
+
+def _ceil_second(moment: datetime) -> datetime:
+    whole = moment.replace(microsecond=0)
+    return whole + timedelta(seconds=1) if moment.microsecond else whole
+
+
+def _catch_up_many(rows: list[CaseClock]) -> None:
+    """`_catch_up` for a batch of clocks in one query."""
+    by_case = {row.case_id: row for row in rows}
+    since = min(row.followed_event_id for row in rows)
+    events = (
+        CaseEvent.objects.filter(case_id__in=list(by_case), pk__gt=since).order_by("id")
+    )
+    for event in events:
+        row = by_case[event.case_id]
+        if event.pk <= row.followed_event_id:
+            continue
+        _apply(row, row.case, event, working_time_of(row.policy.calendar), row.policy)
+        row.followed_event_id = event.pk
+
+
+def _stage_entry(clock_row: CaseClock, stage: Stage, escalate: set[int]) -> TimelineEntry:
+    after = {"target": stage.target, "due": stage.due.isoformat()}
+    if stage.kind == "warn":
+        return TimelineEntry(case_id=clock_row.case_id, kind=EventKind.SLA_WARNING, after=after)
+    if stage.kind == "breach":
+        _mark(clock_row.breached, stage.target)
+    escalate.add(clock_row.case_id)
+    level = 1 if stage.kind == "breach" else 2
+    return TimelineEntry(case_id=clock_row.case_id, kind=EventKind.ESCALATION,
+                         after={**after, "level": level})
+
+
+class _People:
+    """Supervisors and managers, each looked up once per batch."""
+
+    def __init__(self) -> None:
+        self._supervisors: dict[int | None, list[User]] = {}
+        self._quality: list[User] | None = None
+
+    def quality(self) -> list[User]:
+        if self._quality is None:
+            self._quality = list(User.objects.filter(role=Role.QUALITY, is_active=True))
+        return self._quality
+
+    def supervisors(self, case: Case) -> list[User]:
+        if case.department_id is None:
+            return self.quality()
+        if case.department_id not in self._supervisors:
+            self._supervisors[case.department_id] = list(User.objects.filter(
+                department_id=case.department_id, role=Role.SUPERVISOR, is_active=True
+            ))
+        return self._supervisors[case.department_id]
+
+    def managers(self, case: Case) -> list[User]:
+        manager = case.department.manager if case.department is not None else None
+        if manager is not None and manager.is_active:
+            return [manager]
+        return self.quality() or self.supervisors(case)
+
+
+def _stage_notes(
+    clock_row: CaseClock, case: Case, stage: Stage, people: _People
+) -> list[StaffNote]:
+    owner = [case.owner] if case.owner is not None else []
     if stage.kind == "warn":
         text = _("%(reference)s: %(target)s is due at %(due)s.")
-        case_log(case=case, actor=None, kind=EventKind.SLA_WARNING,
-                 message="", after={"target": stage.target})
-        recipients = [case.owner] if case.owner is not None else _supervisors(case)
+        recipients = owner or people.supervisors(case)
     elif stage.kind == "breach":
-        _mark(clock_row.breached, stage.target)
         text = _("%(reference)s: %(target)s was due at %(due)s and is overdue; escalated.")
-        case_escalate(case=case, target=stage.target, level=1)
-        recipients = _supervisors(case) + ([case.owner] if case.owner is not None else [])
+        recipients = people.supervisors(case) + owner
     else:
         text = _("%(reference)s: %(target)s is still overdue since %(due)s; escalated to "
                  "the department's manager.")
-        case_escalate(case=case, target=stage.target, level=2)
-        recipients = _managers(case)
-    for user in {u.pk: u for u in recipients}.values():
-        with translation.override(settings.LANGUAGE_CODE):
-            staff_notify(
-                recipient_id=user.pk, email=user.email,
-                text=str(text) % {
-                    "reference": case.reference, "target": label,
-                    "due": timezone_local(stage.due, clock_row.policy.calendar.time_zone),
-                },
-                link=f"/console/cases/{case.reference}/",
-            )
-
-
-def _supervisors(case: Case) -> list[User]:
-    if case.department_id is None:
-        return list(User.objects.filter(role=Role.QUALITY, is_active=True))
-    return list(User.objects.filter(
-        department_id=case.department_id, role=Role.SUPERVISOR, is_active=True
-    ))
-
-
-def _managers(case: Case) -> list[User]:
-    manager = case.department.manager if case.department is not None else None
-    if manager is not None and manager.is_active:
-        return [manager]
-    return list(User.objects.filter(role=Role.QUALITY, is_active=True)) or _supervisors(case)
+        recipients = people.managers(case)
+    with translation.override(settings.LANGUAGE_CODE):
+        body = str(text) % {
+            "reference": case.reference, "target": Target(stage.target).label,
+            "due": timezone_local(stage.due, clock_row.policy.calendar.time_zone),
+        }
+    link = f"/console/cases/{case.reference}/"
+    return [
+        StaffNote(recipient_id=user.pk, email=user.email, text=body, link=link)
+        for user in {u.pk: u for u in recipients}.values()
+    ]
 
 
 def clocks_rearm() -> int:
-    """Enqueue a check for every clock whose moment has passed: after a worker was killed
+    """Handle every clock whose moment has passed, at once: after a worker was killed
     mid-task or the task queue was lost, nothing due is forgotten. Reads only the clocks
-    that are due (an indexed range), not every case."""
-    now = clock.now()
-    due = list(
-        CaseClock.objects.filter(next_check_at__lte=now)
-        .values_list("case_id", "next_check_at")
-    )
-    if not default_task_backend.supports_defer:
-        for case_id, _at in due:
-            case_clock_check(case_id=case_id)
-        return len(due)
-    from redress.sla.tasks import sla_alarm
-
-    for case_id, at in due:
-        if at is not None:
-            sla_alarm.enqueue(case_id=case_id, check_at=at.isoformat())
-    return len(due)
+    that are due (an indexed range), not every case. Run by `redress serve` at start-up
+    and by `redress sla sweep`."""
+    handled = 0
+    while True:
+        batch = clocks_check(limit=ALARM_BATCH)
+        handled += batch
+        if batch < ALARM_BATCH:
+            return handled

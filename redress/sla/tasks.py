@@ -1,9 +1,9 @@
 from django_tasks import task
 
-from redress.sla.services import case_clock_check
+from redress.sla.services import sla_alarm_ring
 
 
 @task()
-def sla_alarm(*, case_id: int, check_at: str) -> int:
-    """Wakes at a case's `next_check_at`; does nothing if that moment has moved since."""
-    return len(case_clock_check(case_id=case_id, check_at=check_at))
+def sla_alarm(*, at: str) -> int:
+    """Wakes at a second some clock is due; handles every clock due by then."""
+    return sla_alarm_ring(at=at)

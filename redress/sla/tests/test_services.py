@@ -16,7 +16,7 @@ from redress.cases.services import CustomerDetails, case_add_message, case_trans
 from redress.common.errors import Invalid
 from redress.intake.services import public_complaint_submit, staff_case_record
 from redress.notify.models import StaffNotification
-from redress.sla.models import CaseClock, SlaPolicy, Target, TargetUnit
+from redress.sla.models import CaseClock, SlaAlarm, SlaPolicy, Target, TargetUnit
 from redress.sla.selectors import case_clocks, cases_at_risk, cases_breached
 from redress.sla.services import (
     case_agree_deadline,
@@ -25,6 +25,7 @@ from redress.sla.services import (
     clocks_rearm,
     policy_for,
     policy_validate,
+    sla_alarm_ring,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,19 @@ def _record(agent: User, *, priority: str, received: datetime, **extra: object) 
 
 def _clock(case: Case) -> CaseClock:
     return CaseClock.objects.get(case=case)
+
+
+@contextmanager
+def override_settings_batch(size: int) -> Iterator[None]:
+    """Smaller batches, so a handful of cases spans several."""
+    from redress.sla import services
+
+    before = services.ALARM_BATCH
+    services.ALARM_BATCH = size
+    try:
+        yield
+    finally:
+        services.ALARM_BATCH = before
 
 
 @pytest.fixture
@@ -269,11 +283,13 @@ class TestWarningsAndEscalations:
     def test_the_next_moment_is_armed_as_a_deferred_task(self, agent, deferred_tasks, moment):
         with moment(at(2026, 11, 24, 10, 0)):
             case = _record(agent, priority=Priority.P2, received=at(2026, 11, 24, 10, 0))
+            _record(agent, priority=Priority.P2, received=at(2026, 11, 24, 10, 0))
         alarms = [r for r in deferred_tasks.results if r.task.name == "sla_alarm"]
-        assert alarms and alarms[-1].kwargs["case_id"] == case.pk
-        # 80% of 15 minutes: the owner is warned at 10:12.
-        assert alarms[-1].task.run_after == at(2026, 11, 24, 10, 12)
+        # 80% of 15 minutes: the owner is warned at 10:12. Both cases share one alarm.
+        assert len(alarms) == 1
+        assert alarms[0].task.run_after == at(2026, 11, 24, 10, 12)
         assert _clock(case).next_check_at == at(2026, 11, 24, 10, 12)
+        assert SlaAlarm.objects.count() == 1
 
     def test_warning_then_breach_then_manager_each_happen_once(
         self, agent, supervisor, department, admin_user, moment
@@ -317,14 +333,29 @@ class TestWarningsAndEscalations:
         case.refresh_from_db()
         assert not case.escalated
 
-    def test_a_superseded_alarm_does_nothing(self, agent, moment):
+    def test_an_alarm_with_nothing_due_does_nothing(self, agent, moment):
         with moment(at(2026, 11, 24, 10, 0)):
             case = _record(agent, priority=Priority.P2, received=at(2026, 11, 24, 10, 0))
-        stale = at(2026, 11, 24, 10, 5).isoformat()
-        with moment(at(2026, 11, 24, 10, 30)):
-            assert case_clock_check(case_id=case.pk, check_at=stale) == []
+        with moment(at(2026, 11, 24, 10, 5)):
+            assert sla_alarm_ring(at=at(2026, 11, 24, 10, 5).isoformat()) == 0
         case.refresh_from_db()
         assert not case.escalated
+        assert not CaseEvent.objects.filter(case=case, kind=EventKind.SLA_WARNING).exists()
+
+    def test_one_alarm_handles_every_clock_due_in_batches(self, agent, supervisor, moment):
+        with moment(at(2026, 11, 24, 10, 0)):
+            cases = [
+                _record(agent, priority=Priority.P2, received=at(2026, 11, 24, 10, 0))
+                for _ in range(7)
+            ]
+            case_transition(case=cases[0], actor=agent, to=Status.ACKNOWLEDGED)
+        with moment(at(2026, 11, 24, 10, 16)), \
+                override_settings_batch(3):
+            # The one answered in time is not due at all: its next stage is hours away.
+            assert sla_alarm_ring(at=at(2026, 11, 24, 10, 12).isoformat()) == 6
+        escalated = set(Case.objects.filter(escalated=True).values_list("pk", flat=True))
+        assert escalated == {c.pk for c in cases[1:]}
+        assert StaffNotification.objects.filter(recipient=supervisor).count() == 12
 
     def test_rearming_after_a_lost_worker_catches_up(self, agent, moment):
         with moment(at(2026, 11, 24, 10, 0)):
@@ -352,3 +383,18 @@ def test_quality_managers_are_the_fallback_for_a_department_without_manager(
         case_clock_check(case_id=case.pk)
     assert StaffNotification.objects.filter(recipient=quality).exists()
     assert User.objects.filter(role=Role.QUALITY).count() == 1
+
+
+def test_sweep_command_handles_what_a_killed_worker_left(agent, moment):
+    import io
+
+    from django.core.management import call_command
+
+    with moment(at(2026, 11, 24, 10, 0)):
+        case = _record(agent, priority=Priority.P2, received=at(2026, 11, 24, 10, 0))
+    out = io.StringIO()
+    with moment(at(2026, 11, 24, 10, 30)):
+        call_command("sla", "sweep", stdout=out)
+    assert out.getvalue().strip().startswith("1")
+    case.refresh_from_db()
+    assert case.escalated
