@@ -2,9 +2,10 @@ from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from redress.common.errors import Invalid
 from redress.sla.models import BusinessCalendar, Closure, SlaPolicy, WorkingHours
@@ -52,9 +53,23 @@ class SlaPolicyForm(ModelForm):
         return cleaned
 
 
+@admin.action(description=_("Recount the open cases of the selected policies"))
+def reapply_to_open_cases(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[SlaPolicy]
+) -> None:
+    from redress.sla.tasks import sla_policy_reapply
+
+    sla_policy_reapply.enqueue(policy_ids=list(queryset.values_list("pk", flat=True)))
+    modeladmin.message_user(request, _(
+        "The open cases of these policies are being recounted; their deadlines change "
+        "within a minute."
+    ))
+
+
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
     form = SlaPolicyForm
+    actions = [reapply_to_open_cases]
     list_display = ["name", "rank", "priority", "channel", "scenario", "calendar",
                     "first_response", "first_response_unit", "resolution", "resolution_unit"]
     list_editable = ["rank"]

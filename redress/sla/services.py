@@ -170,6 +170,19 @@ def case_clock_repolicy(*, case: Case, scenario: str = "") -> CaseClock:
     return clock_row
 
 
+def policy_reapply(*, policy_ids: list[int]) -> int:
+    """Recount the open cases of these policies after an administrator changed them (or
+    their calendars): each case is matched again and its unmet targets recounted from
+    when it was received. Returns how many cases were recounted."""
+    case_ids = list(
+        CaseClock.objects.filter(policy_id__in=policy_ids)
+        .exclude(case__status=Status.CLOSED).values_list("case_id", flat=True)
+    )
+    for case in Case.objects.filter(pk__in=case_ids).iterator(chunk_size=500):
+        case_clock_repolicy(case=case)
+    return len(case_ids)
+
+
 def case_clock_follow(*, case_id: int) -> None:
     """Bring a case's clocks up to date with its timeline (after each change commits)."""
     with transaction.atomic():
@@ -471,16 +484,44 @@ def clocks_check(
                 notes.extend(_stage_notes(clock_row, case, stage, people))
             clock_row.next_check_at = _next_check(clock_row, case)
         case_events_record(entries=entries, escalate=escalate)
-        CaseClock.objects.bulk_update(
-            rows, ["followed_event_id", "first_responded_at", "last_reply_at",
-                   "next_reply_due", "resolution_due", "resolved_at", "paused_at",
-                   "paused_seconds", "agreed_due", "breached", "stages_done", "next_check_at"],
-        )
+        _save_clocks(rows)
         staff_notify_many(notes)
         for second in {_ceil_second(r.next_check_at) for r in rows if r.next_check_at}:
             if default_task_backend.supports_defer:
                 _alarm_set(second)
     return len(rows)
+
+
+_CHECKED_FIELDS = (
+    "followed_event_id", "first_responded_at", "last_reply_at", "next_reply_due",
+    "resolution_due", "resolved_at", "paused_at", "paused_seconds", "agreed_due", "breached",
+    "stages_done", "next_check_at",
+)
+
+
+def _save_clocks(rows: list[CaseClock]) -> None:
+    """Save a batch of checked clocks with one prepared UPDATE run for every row.
+
+    `bulk_update` would build one CASE expression per field and row, which costs seconds
+    for a batch of 500; the prepared statement costs milliseconds.
+    """
+    connection = transaction.get_connection()
+    fields = [CaseClock._meta.get_field(name) for name in _CHECKED_FIELDS]
+    table = connection.ops.quote_name(CaseClock._meta.db_table)
+    assignments = ", ".join(
+        f"{connection.ops.quote_name(field.column)} = %s" for field in fields  # type: ignore[union-attr]
+    )
+    key = connection.ops.quote_name("case_id")
+    params = [
+        [field.get_db_prep_save(getattr(row, field.attname), connection)  # type: ignore[union-attr]
+         for field in fields] + [row.case_id]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments} WHERE {key} = %s",  # noqa: S608 - names only
+            params,
+        )
 
 
 def _ceil_second(moment: datetime) -> datetime:

@@ -398,3 +398,19 @@ def test_sweep_command_handles_what_a_killed_worker_left(agent, moment):
     assert out.getvalue().strip().startswith("1")
     case.refresh_from_db()
     assert case.escalated
+
+
+def test_an_administrator_recounts_open_cases_after_changing_a_policy(agent, moment):
+    from redress.sla.services import policy_reapply
+
+    with moment(at(2026, 11, 24, 10, 0)):
+        open_case = _record(agent, priority=Priority.P3, received=at(2026, 11, 24, 10, 0))
+        closed = _record(agent, priority=Priority.P3, received=at(2026, 11, 24, 10, 0))
+        case_transition(case=closed, actor=agent, to=Status.CLOSED, close_reason="duplicate")
+    policy = SlaPolicy.objects.get(name="P3 · normal")
+    policy.resolution = 1
+    policy.save()
+    before = _clock(closed).resolution_due
+    assert policy_reapply(policy_ids=[policy.pk]) == 1
+    assert _clock(open_case).resolution_due == at(2026, 11, 25, 10, 0)
+    assert _clock(closed).resolution_due == before
