@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Header, Query, Router
 
 from redress.accounts.models import User
@@ -129,7 +130,9 @@ def handover_case(request: HttpRequest, reference: str, payload: HandoverIn) -> 
     user = staff(request)
     colleague = User.objects.filter(username=payload.to, is_active=True).first()
     if colleague is None:
-        raise Invalid(f"Unknown colleague {payload.to!r}.", field="to")
+        raise Invalid(
+            _("No active staff member is called %(name)s.") % {"name": payload.to}, field="to"
+        )
     case_handover(
         case=case_get_for(user=user, reference=reference), actor=user, to_user=colleague,
         reason=payload.reason, expected_version=payload.version,

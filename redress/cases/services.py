@@ -317,7 +317,9 @@ def case_transition(
             change(field, value)
         if amount is not None:
             change("remedy_amount", amount)
-        if to == Status.ACKNOWLEDGED:
+        if to == Status.ACKNOWLEDGED and case.status == Status.NEW:
+            # The first response only: coming back from waiting on the customer neither
+            # restarts the first-response clock nor apologises a second time.
             if case.owner_id is None:
                 change("owner_id", actor.pk)
             change("acknowledged_at", now)
