@@ -50,22 +50,21 @@ def progress(label: str, done: int, total: int) -> None:
         print()
 
 
-def build_cases(count: int, window: float) -> datetime:
-    """Open cases due in the next `window` seconds, their clocks, and their alarms."""
+def build_cases(count: int) -> None:
+    """N open P2 cases with their clocks, deadlines not yet set (see `schedule`)."""
     from django.db import transaction
 
     from redress.accounts.models import Department, Organisation, Role, User
     from redress.cases.models import Case, CaseEvent, Customer, EventKind, Priority, Status
     from redress.common import clock
     from redress.sla.models import CaseClock, SlaPolicy
-    from redress.sla.services import Stage, _alarm_set
 
     organisation = Organisation.objects.create(name="压测酒店")
     department = Department.objects.create(organisation=organisation, name="前台",
                                            is_default_intake=True)
     User.objects.create_user(username="sup", role=Role.SUPERVISOR, department=department)
     policy = SlaPolicy.objects.get(priority=Priority.P2)
-    start = clock.now() + timedelta(seconds=5)  # time to start the worker
+    later = clock.now() + timedelta(days=1)
     chunk = 5000
     for offset in range(0, count, chunk):
         size = min(chunk, count - offset)
@@ -75,7 +74,7 @@ def build_cases(count: int, window: float) -> datetime:
             )
             cases = Case.objects.bulk_create(
                 Case(reference=f"SR-BENCH-{offset + i:07d}", tracking_code=f"b{offset + i}",
-                     customer=customer, channel="phone", received_at=start,
+                     customer=customer, channel="phone", received_at=later,
                      description="空调坏了，房间太热，一晚上没睡", priority=Priority.P2,
                      status=Status.NEW, department=department)
                 for i, customer in enumerate(customers)
@@ -84,22 +83,46 @@ def build_cases(count: int, window: float) -> datetime:
                 CaseEvent(case=case, kind=EventKind.CREATED, to_status=Status.NEW)
                 for case in cases
             )
-            clocks = []
-            for i, case in enumerate(cases):
-                due = start + timedelta(seconds=window * (offset + i) / count)
-                # The 80% warning is taken as already given: the bench measures breaches.
-                warned = Stage("first_response", "warn", due, due).key
-                clocks.append(CaseClock(
-                    case=case, policy=policy, started_at=due - timedelta(minutes=15),
-                    first_response_due=due, resolution_due=due + timedelta(hours=72),
-                    stages_done=[warned], next_check_at=due,
-                    followed_event_id=10**12,
-                ))
-            CaseClock.objects.bulk_create(clocks)
-            for second in sorted({c.next_check_at.replace(microsecond=0) + timedelta(seconds=1)
-                                  for c in clocks if c.next_check_at}):
-                _alarm_set(second)
+            CaseClock.objects.bulk_create(
+                CaseClock(case=case, policy=policy, started_at=later, first_response_due=later,
+                          resolution_due=later, followed_event_id=10**12)
+                for case in cases
+            )
         progress("cases with clocks", offset + size, count)
+
+
+def schedule(count: int, window: float) -> datetime:
+    """Give the clocks their deadlines, spread evenly over `window` seconds starting a
+    little after the updates are done, and arm the alarms the way intake does."""
+    from django.db import transaction
+
+    from redress.common import clock
+    from redress.sla.models import CaseClock
+    from redress.sla.services import Stage, _alarm_set, _save_clocks
+
+    # Writing the deadlines takes a few seconds; they start only after that.
+    start = clock.now() + timedelta(seconds=5 + count / 20_000)
+    rows = list(CaseClock.objects.order_by("case_id"))
+    for i, row in enumerate(rows):
+        due = start + timedelta(seconds=window * i / count)
+        row.started_at = due - timedelta(minutes=15)
+        row.first_response_due = due
+        row.resolution_due = due + timedelta(hours=72)
+        row.next_check_at = due
+        # The 80% warning is taken as already given: the bench measures breaches.
+        row.stages_done = [Stage("first_response", "warn", due, due).key]
+    with transaction.atomic():
+        for offset in range(0, len(rows), 5000):
+            _save_clocks(rows[offset:offset + 5000], (
+                "started_at", "first_response_due", "resolution_due", "next_check_at",
+                "stages_done",
+            ))
+        for second in sorted({r.next_check_at.replace(microsecond=0) + timedelta(seconds=1)
+                              for r in rows if r.next_check_at}):
+            _alarm_set(second)
+    late = clock.now() - start
+    if late > timedelta(0):
+        print(f"warning: the deadlines were written {late.total_seconds():.1f} s late")
     return start
 
 
@@ -205,7 +228,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="redress-bench-sla-") as data_dir:
         setup_django(data_dir)
         print(f"SQLite at {data_dir}; {args.cases:,} cases due within {args.window:.0f} s")
-        build_cases(args.cases, args.window)
+        build_cases(args.cases)
+        schedule(args.cases, args.window)
         elapsed = run_worker(args.cases, data_dir, timeout=args.window + 600)
         values = sorted(lags())
         cost = deadline_cost()

@@ -2,6 +2,9 @@
 
 import logging
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import lru_cache
@@ -19,11 +22,32 @@ from redress.notify.models import DeliveryStatus, OutboundEmail, OutboundSms, St
 logger = logging.getLogger(__name__)
 
 
+# Set while history is being recorded (the demo's past cases): messages are kept as sent
+# at the time they were written, and nothing goes out now.
+_recording_history: ContextVar[bool] = ContextVar("redress_recording_history", default=False)
+
+
+@contextmanager
+def history_recorded() -> Iterator[None]:
+    """Inside the block, messages written are stored as already sent at their time and
+    are not delivered: for loading a history whose messages went out long ago."""
+    token = _recording_history.set(True)
+    try:
+        yield
+    finally:
+        _recording_history.reset(token)
+
+
 def email_queue(*, to: str, subject: str, body: str) -> OutboundEmail:
     """Record an e-mail and send it once the surrounding transaction commits.
 
     Written as a row first, so a crash or a dead mail server never loses it.
     """
+    if _recording_history.get():
+        return OutboundEmail.objects.create(
+            to=to, subject=subject[:300], body=body, status=DeliveryStatus.SENT,
+            sent_at=clock.now(),
+        )
     outbound = OutboundEmail.objects.create(to=to, subject=subject[:300], body=body)
     transaction.on_commit(lambda: _enqueue(outbound.pk))
     return outbound
@@ -149,6 +173,9 @@ def sms_queue(*, to: str, body: str, urgent: bool = False) -> OutboundSms:
     quiet hours, in the morning; `urgent` (a P1 case, or a customer who agreed to be
     contacted at night) goes at once. E-mail is not held back: it waits in the inbox."""
     now = clock.now()
+    if _recording_history.get():
+        return OutboundSms.objects.create(to=to, body=body, not_before=now, sent_at=now,
+                                          status=DeliveryStatus.SENT)
     not_before = now if urgent else quiet_hours_release(
         now, zone=settings.TIME_ZONE, quiet=_quiet_hours()
     )

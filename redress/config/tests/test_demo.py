@@ -132,6 +132,11 @@ class TestCases:
         outbound = set(OutboundEmail.objects.values_list("to", flat=True))
         assert outbound and all(e.endswith("@example.com") for e in outbound)
 
+    def test_the_history_s_messages_are_kept_as_sent_not_delivered_now(self, output):
+        assert OutboundEmail.objects.exists() and OutboundSms.objects.exists()
+        assert not OutboundEmail.objects.exclude(status="sent").exists()
+        assert not OutboundSms.objects.exclude(status="sent").exists()
+
     def test_every_timeline_starts_with_receipt_and_its_moves_lead_to_the_status(self, output):
         now = clock.now()
         for case in Case.objects.prefetch_related("events"):

@@ -34,6 +34,8 @@ class Command(BaseCommand):
         self.stdout.write(_("Database is up to date."))
         if options["demo"]:
             call_command("demo", stdout=self.stdout)
+        # Deadlines that passed while Redress was stopped are handled before anything else.
+        call_command("sla", "sweep", stdout=self.stdout)
 
         workers = options["workers"] or 2 * (os.cpu_count() or 1)
         bind = f"{options['host']}:{options['port']}"
