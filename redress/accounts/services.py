@@ -2,8 +2,12 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from redress.accounts.models import ApiToken, User
+from redress.common import clock
+
+LAST_USED_RESOLUTION = timedelta(hours=1)
 
 
 def _hash(raw: str) -> str:
@@ -26,4 +30,11 @@ def api_token_authenticate(*, raw: str) -> User | None:
         .filter(key_hash=_hash(raw), revoked=False, user__is_active=True)
         .first()
     )
-    return token.user if token else None
+    if token is None:
+        return None
+    now = clock.now()
+    # Kept to the hour: enough to tell a live token from a forgotten one, without a write
+    # on every API call.
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

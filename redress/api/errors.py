@@ -1,6 +1,7 @@
 """Domain errors → HTTP statuses for the API, in one place."""
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -18,7 +19,7 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return api.create_response(
-            request, {"detail": "Missing or invalid API token.", "code": "Unauthorized"},
+            request, {"detail": str(_("Missing or invalid API token.")), "code": "Unauthorized"},
             status=401,
         )
 

@@ -238,6 +238,7 @@ class TestListCases:
         for n in range(5):
             case = _case(description=f"第{n}次投诉")
             case_transition(case=case, actor=agent if n % 2 else agent2, to=Status.ACKNOWLEDGED)
+        client.get(self.url)  # the first call of the hour also notes the token's use
         few = queries_for_list()
         for n in range(25):
             case = _case(description=f"第{n + 5}次投诉",
@@ -628,3 +629,20 @@ def test_events_written_through_the_api_name_their_actor(agent):
     assert [(e.kind, e.actor) for e in events] == [
         ("created", agent), ("auto_ack", None), ("transition", agent), ("message", agent)]
     assert events[2].after["owner_id"] == agent.pk
+
+
+@pytest.mark.django_db
+def test_a_token_records_when_it_was_last_used(agent, client):
+    raw = api_token_create(user=agent)
+    assert ApiToken.objects.get().last_used_at is None
+    client.get("/api/v1/cases", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert ApiToken.objects.get().last_used_at is not None
+
+
+@pytest.mark.django_db
+def test_the_tracking_page_offers_the_address_without_the_received_marker(client, department):
+    response = client.post("/complain/", {"description": "菜里有头发", "name": "吴先生",
+                                          "phone": "13800138000"})
+    page = client.get(response["Location"]).content.decode()
+    assert "?received=1</code>" not in page
+    assert response["Location"].split("?")[0] + "</code>" in page

@@ -45,5 +45,6 @@ def track(request: HttpRequest, tracking_code: str) -> HttpResponse:
         "case": case,
         "timeline": case_timeline(case=case, for_customer=True),
         "just_received": request.GET.get("received") == "1",
-        "track_url": request.build_absolute_uri(),
+        # The address to keep, without the "just received" marker.
+        "track_url": request.build_absolute_uri(request.path),
     })

@@ -37,6 +37,15 @@ class Command(BaseCommand):
         # Deadlines that passed while Redress was stopped are handled before anything else.
         call_command("sla", "sweep", stdout=self.stdout)
 
+        # Catch Ctrl-C before the children start, so none is left behind by an early stop.
+        stopping = False
+
+        def stop(signum: int, frame: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
         workers = options["workers"] or 2 * (os.cpu_count() or 1)
         bind = f"{options['host']}:{options['port']}"
         children: dict[str, subprocess.Popen[bytes]] = {
@@ -55,14 +64,6 @@ class Command(BaseCommand):
               "/complain/. Press Ctrl-C to stop.") % {"bind": bind}
         )
 
-        stopping = False
-
-        def stop(signum: int, frame: object) -> None:
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
         failed = ""
         while not stopping:
             for name, child in children.items():
