@@ -30,7 +30,7 @@ ruff check redress tests conftest.py
 lint-imports
 mypy redress
 
-echo "== tests on ${DATABASE_URL:+PostgreSQL}${DATABASE_URL:-SQLite}"
+echo "== tests on $([ -n "${DATABASE_URL:-}" ] && echo PostgreSQL || echo SQLite)"
 # A throwaway data directory: the tests never touch a real installation's database.
 export REDRESS_DATA_DIR="${REDRESS_DATA_DIR:-$(mktemp -d)}"
 pytest -p no:cacheprovider "$@"
