@@ -5,8 +5,10 @@ import re
 from datetime import datetime
 from io import StringIO
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -646,3 +648,22 @@ def test_the_tracking_page_offers_the_address_without_the_received_marker(client
     page = client.get(response["Location"]).content.decode()
     assert "?received=1</code>" not in page
     assert response["Location"].split("?")[0] + "</code>" in page
+
+
+@pytest.mark.django_db
+def test_the_case_json_carries_its_clocks_with_offsets(agent):
+    shanghai = ZoneInfo("Asia/Shanghai")
+    client = _api(agent)
+    with time_machine.travel(datetime(2026, 11, 24, 17, 0, tzinfo=shanghai), tick=False):
+        receipt = client.post("/api/v1/cases", {
+            "channel": "phone", "description": "热水器漏水", "priority": "P3",
+            "customer": {"name": "钱女士", "phone": "13800138000"},
+        }, content_type="application/json").json()
+        clocks = client.get(f"/api/v1/cases/{receipt['reference']}").json()["clocks"]
+    assert receipt["due"].startswith("2026-11-25T") and clocks["policy"] == "P3 · normal"
+    assert clocks["first_response_due"] == "2026-11-25T10:00:00+08:00"
+    assert clocks["resolution_due"] == "2026-11-27T17:00:00+08:00"
+    assert clocks["paused_seconds"] == 0 and clocks["breached"] == []
+    assert datetime.fromisoformat(receipt["due"]) == datetime.fromisoformat(
+        clocks["first_response_due"]
+    )

@@ -45,6 +45,7 @@ def test_case_page_shows_its_deadlines(agent):
     assert 'data-testid="clocks"' in page
     assert "P3 · normal" in page
     assert "2026-11-25 10:00" in page  # first response: two business hours from 17:00
+    assert "还剩 17" in page  # …which is 17 hours away on the clock
 
 
 def test_queue_views_for_breached_and_at_risk(agent):
