@@ -98,7 +98,7 @@ def schedule(count: int, window: float) -> datetime:
 
     from redress.common import clock
     from redress.sla.models import CaseClock
-    from redress.sla.services import Stage, _alarm_set, _save_clocks
+    from redress.sla.services import Stage, _alarm_set, _ceil_second, _save_clocks
 
     # Writing the deadlines takes a few seconds; they start only after that.
     start = clock.now() + timedelta(seconds=5 + count / 20_000)
@@ -117,8 +117,7 @@ def schedule(count: int, window: float) -> datetime:
                 "started_at", "first_response_due", "resolution_due", "next_check_at",
                 "stages_done",
             ))
-        for second in sorted({r.next_check_at.replace(microsecond=0) + timedelta(seconds=1)
-                              for r in rows if r.next_check_at}):
+        for second in sorted({_ceil_second(r.next_check_at) for r in rows if r.next_check_at}):
             _alarm_set(second)
     late = clock.now() - start
     if late > timedelta(0):

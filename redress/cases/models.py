@@ -202,6 +202,11 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status != Status.CLOSED
 
+    @property
+    def language_code(self) -> str:
+        """The interface language to write to this customer in."""
+        return "en" if self.language == Language.EN else "zh-hans"
+
 
 class EventKind(models.TextChoices):
     CREATED = "created", _("Received")

@@ -28,7 +28,6 @@ from redress.cases.models import (
     CloseReason,
     Customer,
     EventKind,
-    Language,
     Priority,
     ReferenceCounter,
     Status,
@@ -90,10 +89,6 @@ def _announce(case: Case, events: list[CaseEvent]) -> None:
     )
 
 
-def _language_code(case: Case) -> str:
-    return "en" if case.language == Language.EN else "zh-hans"
-
-
 def _tracking_url(case: Case) -> str:
     return f"{settings.REDRESS_PUBLIC_URL.rstrip('/')}/track/{case.tracking_code}/"
 
@@ -103,7 +98,7 @@ def _email_customer(case: Case, body: str) -> None:
     they left an address, otherwise by text message (held back during the quiet hours
     unless the case is P1 or they agreed to be contacted at night)."""
     customer = case.customer
-    with translation.override(_language_code(case)):
+    with translation.override(case.language_code):
         subject = gettext("[%(reference)s] About your complaint") % {"reference": case.reference}
         footer = gettext("Follow your case here: %(url)s") % {"url": _tracking_url(case)}
     if customer.email:
@@ -223,7 +218,7 @@ def _save(case: Case, fields: list[str]) -> None:
 
 
 def _default_apology(case: Case) -> str:
-    with translation.override(_language_code(case)):
+    with translation.override(case.language_code):
         return gettext(
             "We are sorry for the trouble this has caused you. We have received your "
             "complaint (%(reference)s) and the person writing to you now will see it "

@@ -5,19 +5,18 @@ import hashlib
 import json
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from redress.accounts.models import User
-from redress.cases.models import Case, Channel, Language
+from redress.cases.models import Case, Channel
 from redress.cases.services import CustomerDetails, case_auto_acknowledge, case_create
 from redress.common.errors import Conflict, Invalid
 from redress.intake.models import IdempotencyRecord
-from redress.sla.services import case_clock_start
+from redress.sla.services import case_clock_start, timezone_local
 
 IDEMPOTENCY_KEY_MAX = 200
 
@@ -38,15 +37,14 @@ def _received(case: Case) -> Case:
     """Everything that happens the moment a complaint is stored, in the same transaction:
     its clocks start, and the customer is told it arrived and when a person will answer."""
     clock_row = case_clock_start(case=case)
-    zone = ZoneInfo(clock_row.policy.calendar.time_zone)
-    with translation.override("en" if case.language == Language.EN else "zh-hans"):
+    with translation.override(case.language_code):
         body = gettext(
             "We have received your complaint (reference %(reference)s). A member of our "
             "team will answer you by %(due)s at the latest."
         ) % {
             "reference": case.reference,
-            "due": formats.date_format(clock_row.first_response_due.astimezone(zone),
-                                       "Y-m-d H:i"),
+            "due": timezone_local(clock_row.first_response_due,
+                                  clock_row.policy.calendar.time_zone),
         }
     case_auto_acknowledge(case=case, body=body)
     return case

@@ -139,12 +139,11 @@ def staff_notify_many(notes: list[StaffNote]) -> None:
         notifier.deliver(notes)
 
 
-def staff_notifications_read(*, recipient_id: int, ids: list[int] | None = None) -> int:
-    """Mark a member of staff's notifications read (all of them, or those in `ids`)."""
-    unread = StaffNotification.objects.filter(recipient_id=recipient_id, read_at__isnull=True)
-    if ids is not None:
-        unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=clock.now())
+def staff_notifications_read(*, recipient_id: int) -> int:
+    """Mark all of a member of staff's notifications read."""
+    return StaffNotification.objects.filter(
+        recipient_id=recipient_id, read_at__isnull=True
+    ).update(read_at=clock.now())
 
 
 def quiet_hours_release(moment: datetime, *, zone: str, quiet: tuple[time, time]) -> datetime:

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -194,27 +195,10 @@ def case_clock_follow(*, case_id: int) -> None:
             # A case stored without intake (an import, the demo): start its clocks now.
             case_clock_start(case=Case.objects.get(pk=case_id))
             return
-        if _catch_up(clock_row, clock_row.case):
+        if _catch_up([clock_row]):
             clock_row.next_check_at = _next_check(clock_row, clock_row.case)
             clock_row.save()
             _arm(clock_row)
-
-
-def _catch_up(clock_row: CaseClock, case: Case) -> bool:
-    """Apply the timeline entries written since the clock last looked. Reading the
-    timeline, rather than trusting a notification, means a change whose announcement was
-    lost (a process killed right after its commit) still counts before any escalation."""
-    events = list(
-        CaseEvent.objects.filter(case_id=case.pk, pk__gt=clock_row.followed_event_id)
-        .order_by("id")
-    )
-    if not events:
-        return False
-    working_time = working_time_of(clock_row.policy.calendar)
-    for event in events:
-        _apply(clock_row, case, event, working_time, clock_row.policy)
-    clock_row.followed_event_id = events[-1].pk
-    return True
 
 
 def _staff_reply(event: CaseEvent) -> bool:
@@ -303,7 +287,7 @@ def case_agree_deadline(
         if not case.is_open:
             raise NotAllowed(_("This case is closed."))
         local = timezone_local(due, clock_row.policy.calendar.time_zone)
-        with translation.override(_customer_language(case)):
+        with translation.override(case.language_code):
             text = gettext("We promised to get back to you by %(when)s.") % {"when": local}
             if promise:
                 text = f"{text} {promise}"
@@ -322,13 +306,8 @@ def case_agree_deadline(
 
 
 def timezone_local(moment: datetime, zone: str) -> str:
-    from zoneinfo import ZoneInfo
-
+    """A moment as people in `zone` read it: 2026-11-25 10:00."""
     return formats.date_format(moment.astimezone(ZoneInfo(zone)), "Y-m-d H:i")
-
-
-def _customer_language(case: Case) -> str:
-    return "en" if case.language == "en" else "zh-hans"
 
 
 # -- warnings and escalations ------------------------------------------------------------
@@ -402,8 +381,7 @@ def _arm(clock_row: CaseClock) -> None:
     at = clock_row.next_check_at
     if at is None or not default_task_backend.supports_defer:
         return
-    second = at.replace(microsecond=0) + (timedelta(seconds=1) if at.microsecond else timedelta())
-    _alarm_set(second)
+    _alarm_set(_ceil_second(at))
 
 
 def _alarm_set(second: datetime) -> None:
@@ -421,12 +399,7 @@ def sla_alarm_ring(*, at: str) -> int:
     from now on gets a new one), then handle every clock that is due, batch by batch.
     Returns how many clocks it handled."""
     SlaAlarm.objects.filter(at=datetime.fromisoformat(at)).delete()
-    handled = 0
-    while True:
-        batch = clocks_check(limit=ALARM_BATCH)
-        handled += batch
-        if batch < ALARM_BATCH:
-            return handled
+    return clocks_sweep()
 
 
 def case_clock_check(*, case_id: int) -> list[Stage]:
@@ -470,7 +443,7 @@ def clocks_check(
             rows = list(locking.filter(case_id__in=due))
         if not rows:
             return 0
-        _catch_up_many(rows)
+        _catch_up(rows)
         entries: list[TimelineEntry] = []
         escalate: set[int] = set()
         notes: list[StaffNote] = []
@@ -531,19 +504,25 @@ def _ceil_second(moment: datetime) -> datetime:
     return whole + timedelta(seconds=1) if moment.microsecond else whole
 
 
-def _catch_up_many(rows: list[CaseClock]) -> None:
-    """`_catch_up` for a batch of clocks in one query."""
+def _catch_up(rows: list[CaseClock]) -> bool:
+    """Apply to each clock the timeline entries written since it last looked (one query
+    for the batch); True if there were any. Reading the timeline, rather than trusting a
+    notification, means a change whose announcement was lost (a process killed right
+    after its commit) still counts before any escalation."""
     by_case = {row.case_id: row for row in rows}
     since = min(row.followed_event_id for row in rows)
     events = (
         CaseEvent.objects.filter(case_id__in=list(by_case), pk__gt=since).order_by("id")
     )
+    applied = False
     for event in events:
         row = by_case[event.case_id]
         if event.pk <= row.followed_event_id:
             continue
         _apply(row, row.case, event, working_time_of(row.policy.calendar), row.policy)
         row.followed_event_id = event.pk
+        applied = True
+    return applied
 
 
 def _stage_entry(clock_row: CaseClock, stage: Stage, escalate: set[int]) -> TimelineEntry:
@@ -612,11 +591,11 @@ def _stage_notes(
     ]
 
 
-def clocks_rearm() -> int:
-    """Handle every clock whose moment has passed, at once: after a worker was killed
-    mid-task or the task queue was lost, nothing due is forgotten. Reads only the clocks
-    that are due (an indexed range), not every case. Run by `redress serve` at start-up
-    and by `redress sla sweep`."""
+def clocks_sweep() -> int:
+    """Handle every clock whose moment has passed, batch by batch: what an alarm does, and
+    what `redress sla sweep` (run by `redress serve` at start-up) does after a worker was
+    killed mid-task or the task queue was lost, so nothing due is forgotten. Reads only
+    the clocks that are due (an indexed range), not every case."""
     handled = 0
     while True:
         batch = clocks_check(limit=ALARM_BATCH)

@@ -22,7 +22,7 @@ from redress.sla.services import (
     case_agree_deadline,
     case_clock_check,
     case_clock_repolicy,
-    clocks_rearm,
+    clocks_sweep,
     policy_for,
     policy_validate,
     sla_alarm_ring,
@@ -362,7 +362,7 @@ class TestWarningsAndEscalations:
             case = _record(agent, priority=Priority.P2, received=at(2026, 11, 24, 10, 0))
         # No worker ran at 10:12 or 10:15; the sweep at start-up finds the case.
         with moment(at(2026, 11, 24, 10, 30)):
-            assert clocks_rearm() == 1
+            assert clocks_sweep() == 1
         case.refresh_from_db()
         assert case.escalated
 

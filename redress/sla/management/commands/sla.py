@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from redress.sla.services import clocks_rearm
+from redress.sla.services import clocks_sweep
 
 
 class Command(BaseCommand):
@@ -18,5 +18,5 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["sweep"])
 
     def handle(self, *args: Any, **options: Any) -> None:
-        handled = clocks_rearm()
+        handled = clocks_sweep()
         self.stdout.write(_("%(count)d overdue clocks handled.") % {"count": handled})
