@@ -64,6 +64,7 @@ class Department(models.Model):
 class Role(models.TextChoices):
     AGENT = "agent", _("Frontline agent")
     SUPERVISOR = "supervisor", _("Supervisor")
+    MANAGER = "manager", _("Manager")
     QUALITY = "quality", _("Quality manager")
     ADMIN = "admin", _("Administrator")
 
@@ -91,7 +92,10 @@ class User(AbstractUser):
 
     @property
     def is_supervisor_or_above(self) -> bool:
-        return self.role in (Role.SUPERVISOR, Role.QUALITY, Role.ADMIN) or self.is_superuser
+        return (
+            self.role in (Role.SUPERVISOR, Role.MANAGER, Role.QUALITY, Role.ADMIN)
+            or self.is_superuser
+        )
 
 
 class ApiToken(models.Model):

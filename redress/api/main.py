@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from redress.api import cases, errors, public
+from redress.api import cases, errors, followup, public, remedies
 
 api = NinjaAPI(
     title="Redress API",
@@ -10,4 +10,6 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/", cases.router)
+api.add_router("/", remedies.router)
+api.add_router("/", followup.router)
 api.add_router("/public", public.router)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from redress.common import clock
 
@@ -65,6 +66,56 @@ class CustomerTier(models.TextChoices):
     REGULAR = "regular", _("Regular")
     MEMBER = "member", _("Member")
     VIP = "vip", _("VIP")
+
+
+class Kind(models.TextChoices):
+    """What a message is (TAXONOMY.md §1)."""
+
+    COMPLAINT = "complaint", pgettext_lazy("kind of message", "Complaint")
+    INQUIRY = "inquiry", _("Inquiry")
+    SUGGESTION = "suggestion", _("Suggestion")
+    PRAISE = "praise", _("Praise")
+
+
+class Scenario(models.TextChoices):
+    """Where the failure lies: the three recovery scenarios of the seeds (TAXONOMY.md §2)."""
+
+    PRODUCT_DEFECT = "product_defect", _("Product or service defect")
+    PROCESS_SYSTEM = "process_system", _("Process or system failure")
+    HUMAN_ERROR = "human_error", _("Human error")
+    NONE = "none", _("Not a failure")
+
+
+class Emotion(models.TextChoices):
+    """The customer's emotional state: the five states of the seeds plus calm (§3)."""
+
+    ANGRY = "angry", _("Angry")
+    ANXIOUS = "anxious", _("Anxious")
+    CONFUSED = "confused", _("Confused")
+    HUMOROUS = "humorous", _("Humorous")
+    AGGRIEVED = "aggrieved", _("Aggrieved")
+    CALM = "calm", _("Calm")
+
+
+class Risk(models.TextChoices):
+    SAFETY = "safety", _("Safety")
+    LEGAL_MEDIA = "legal_media", _("Regulator, lawyer or media")
+    CHURN = "churn", _("May leave us")
+    REPEAT = "repeat", _("Happened before")
+
+
+class Want(models.TextChoices):
+    """What the customer asks for (§5)."""
+
+    REFUND = "refund", _("Refund")
+    REPLACEMENT = "replacement", _("Replacement")
+    REPAIR = "repair", _("Repair")
+    REDO = "redo", _("Redo the service")
+    COMPENSATION = "compensation", _("Compensation")
+    APOLOGY = "apology", _("Apology")
+    EXPLANATION = "explanation", _("Explanation")
+    FIX_FAST = "fix_fast", _("Fix it fast")
+    ACCOUNTABILITY = "accountability", _("Accountability")
 
 
 class Customer(models.Model):
@@ -154,6 +205,18 @@ class Case(models.Model):
         related_name="recorded_cases", verbose_name=_("recorded by"),
     )
     escalated = models.BooleanField(_("escalated"), default=False)
+    # How the complaint reads (TAXONOMY.md): set by triage on intake, corrected by staff.
+    # Blank until someone or something has read it.
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, blank=True)
+    scenario = models.CharField(
+        _("scenario"), max_length=16, choices=Scenario.choices, blank=True
+    )
+    emotion = models.CharField(_("emotion"), max_length=12, choices=Emotion.choices, blank=True)
+    risks = models.JSONField(_("risks"), default=list, blank=True)
+    wants = models.JSONField(_("wants"), default=list, blank=True)
+    # 1 for the first recovery; 2 and more after the customer said it did not put things
+    # right. A second failure needs a stronger recovery (the paradox does not hold twice).
+    recovery_round = models.PositiveSmallIntegerField(_("recovery round"), default=1)
     needs = models.TextField(_("customer's needs"), blank=True)
     facts = models.TextField(_("facts found"), blank=True)
     remedy = models.TextField(_("remedy"), blank=True)
@@ -219,6 +282,10 @@ class EventKind(models.TextChoices):
     AGREED_DEADLINE = "agreed_deadline", _("Reply time agreed")
     SLA_WARNING = "sla_warning", _("Deadline approaching")
     ESCALATION = "escalation", _("Escalated")
+    LABELS = "labels", _("Reading corrected")
+    REMEDY = "remedy", _("Remedy")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    ROOT_CAUSE = "root_cause", _("Root cause")
 
 
 class CaseEvent(models.Model):

@@ -27,13 +27,18 @@ from redress.cases.models import (
     Channel,
     CloseReason,
     Customer,
+    Emotion,
     EventKind,
+    Kind,
     Priority,
     ReferenceCounter,
+    Risk,
+    Scenario,
     Status,
+    Want,
 )
 from redress.cases.selectors import case_actionable_by, case_visible_to
-from redress.cases.signals import case_changed
+from redress.cases.signals import case_changed, case_moving
 from redress.cases.validation import (
     DESCRIPTION_MAX,
     MESSAGE_MAX,
@@ -249,6 +254,7 @@ def case_transition(
     remedy_amount: object = None,
     close_reason: str | None = None,
     outcome: str | None = None,
+    via: str = "",
 ) -> Case:
     """Move a case to `to`, the one way its status ever changes.
 
@@ -257,6 +263,7 @@ def case_transition(
     supervisor), with `Invalid` missing or bad details. Acknowledging records the apology
     sent to the customer (a default one in their language when none is written) and makes
     the actor the owner (首问负责). `message`, when given, is sent to the customer.
+    `via` names the app whose service makes the move, for the guards on `case_moving`.
     """
     to = clean_choice(to, field="to", choices=list(Status.values))
     message = clean_long_text(message, field="message", max_length=MESSAGE_MAX, required=False)
@@ -293,6 +300,9 @@ def case_transition(
             close_reason = clean_choice(
                 close_reason, field="close_reason", choices=list(CloseReason.values)
             )
+        case_moving.send(
+            sender=Case, case=case, actor=actor, to=to, close_reason=close_reason, via=via
+        )
 
         before: dict[str, Any] = {"status": case.status}
         after: dict[str, Any] = {"status": to}
@@ -378,6 +388,45 @@ def case_record_details(
         event = CaseEvent.objects.create(
             case=case, actor=actor, kind=EventKind.DETAILS, before=before,
             after={f: values[f] for f in before},
+        )
+        _announce(case, [event])
+    return case
+
+
+def case_record_labels(
+    *, case: Case, actor: User | None, labels: dict[str, Any], source: str = "staff"
+) -> Case:
+    """Record how the complaint reads (kind, scenario, emotion, risks, wants of
+    TAXONOMY.md). A member of staff correcting the reading leaves an event with the values
+    before and after, which later becomes training data; `actor=None` is triage itself."""
+    choices = {"kind": Kind, "scenario": Scenario, "emotion": Emotion}
+    lists = {"risks": Risk, "wants": Want}
+    values: dict[str, Any] = {}
+    for field, value in labels.items():
+        if field in choices:
+            values[field] = clean_choice(
+                value or "", field=field, choices=["", *choices[field].values]
+            )
+        elif field in lists:
+            items = value if isinstance(value, list | tuple) else [value]
+            for item in items:
+                clean_choice(item, field=field, choices=list(lists[field].values))
+            values[field] = sorted(set(items))
+        else:
+            raise Invalid(_("“%(field)s” is not a label.") % {"field": field}, field=field)
+    with transaction.atomic():
+        case = _locked_case(case, None)
+        if actor is not None:
+            _require_actionable(case, actor)
+        before = {f: getattr(case, f) for f, v in values.items() if getattr(case, f) != v}
+        if not before:
+            return case
+        for field in before:
+            setattr(case, field, values[field])
+        _save(case, list(before))
+        event = CaseEvent.objects.create(
+            case=case, actor=actor, kind=EventKind.LABELS, before=before,
+            after={f: values[f] for f in before}, message=source,
         )
         _announce(case, [event])
     return case

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from redress.web.views import console, health, portal
+from redress.web.views import console, followup, health, playbook, portal, remedies
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -23,4 +23,7 @@ urlpatterns = [
     path("console/cases/<str:reference>/messages/", console.case_message, name="case_message"),
     path("console/cases/<str:reference>/agree/", console.case_agree, name="case_agree"),
     path("console/notifications/", console.notifications, name="notifications"),
+    *remedies.urlpatterns,
+    *playbook.urlpatterns,
+    *followup.urlpatterns,
 ]

@@ -43,6 +43,7 @@ from redress.web.forms import (
     StaffCaseForm,
     TransitionForm,
 )
+from redress.web.views import followup, playbook, remedies
 
 PAGE_SIZE = 50
 
@@ -84,6 +85,10 @@ def _panel(
         "clocks": case_clocks(case=case),
         "agree_form": AgreedDeadlineForm(),
         "reopen": case.status in (Status.RESOLVED, Status.FOLLOW_UP),
+        # Each app's section of the page brings its own context.
+        **remedies.case_page_context(request, case, user),
+        **playbook.case_page_context(request, case, user),
+        **followup.case_page_context(request, case, user),
     }, status=status)
 
 

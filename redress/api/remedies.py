@@ -1,0 +1,5 @@
+"""API endpoints of the remedies app."""
+
+from ninja import Router
+
+router = Router(tags=["remedies"])

@@ -1,0 +1,16 @@
+"""Console and public pages of the remedies app."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import URLPattern
+
+from redress.accounts.models import User
+from redress.cases.models import Case
+
+urlpatterns: list[URLPattern] = []
+
+
+def case_page_context(request: HttpRequest, case: Case, user: User) -> dict[str, Any]:
+    """What the case page's remedies section needs."""
+    return {}
