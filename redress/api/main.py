@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from redress.api import cases, errors, followup, public, remedies
+from redress.api import cases, errors, followup, lessons, public, remedies
 
 api = NinjaAPI(
     title="Redress API",
@@ -12,4 +12,5 @@ errors.install(api)
 api.add_router("/", cases.router)
 api.add_router("/", remedies.router)
 api.add_router("/", followup.router)
+api.add_router("/", lessons.router)
 api.add_router("/public", public.router)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "redress.remedies",
     "redress.playbook",
     "redress.followup",
+    "redress.lessons",
     "redress.intake",
     "redress.api",
     "redress.web",

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from redress.web.views import console, followup, health, playbook, portal, remedies
+from redress.web.views import console, followup, health, lessons, playbook, portal, remedies
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -26,4 +26,5 @@ urlpatterns = [
     *remedies.urlpatterns,
     *playbook.urlpatterns,
     *followup.urlpatterns,
+    *lessons.urlpatterns,
 ]

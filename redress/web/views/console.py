@@ -43,7 +43,7 @@ from redress.web.forms import (
     StaffCaseForm,
     TransitionForm,
 )
-from redress.web.views import followup, playbook, remedies
+from redress.web.views import followup, lessons, playbook, remedies
 
 PAGE_SIZE = 50
 
@@ -89,6 +89,7 @@ def _panel(
         **remedies.case_page_context(request, case, user),
         **playbook.case_page_context(request, case, user),
         **followup.case_page_context(request, case, user),
+        **lessons.case_page_context(request, case, user),
     }, status=status)
 
 

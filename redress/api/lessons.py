@@ -1,0 +1,5 @@
+"""API endpoints of the lessons app."""
+
+from ninja import Router
+
+router = Router(tags=["lessons"])
