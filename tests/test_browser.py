@@ -1,6 +1,8 @@
 """The Foundation journey in a real headless Chromium: a customer complains from a phone,
-an agent at a desk answers the case through the console's htmx buttons until it is
-resolved, and the customer's tracking page shows the outcome and the apology."""
+an agent at a desk answers the case through the console's htmx buttons, offers a remedy
+over their authority that a supervisor approves from the approvals queue, carries it out
+with proof, resolves the case, and the customer's tracking page shows the outcome, the
+apology and the refund's reference."""
 
 import re
 from collections.abc import Iterator
@@ -41,6 +43,13 @@ def agent_password(agent: User) -> str:
 
 
 @pytest.fixture
+def supervisor_password(supervisor: User) -> str:
+    supervisor.set_password(AGENT_PASSWORD)
+    supervisor.save(update_fields=["password"])
+    return AGENT_PASSWORD
+
+
+@pytest.fixture
 def browser() -> Iterator[Browser]:
     # No database work in this test thread while Playwright runs: its sync API keeps an
     # event loop here, and Django then either refuses the ORM (SynchronousOnlyOperation)
@@ -71,8 +80,17 @@ def _watch_errors(page: Page, errors: list[str]) -> Page:
     return page
 
 
+def _sign_in(page: Page, url: str, username: str, password: str) -> None:
+    page.goto(f"{url}/console/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(f"{url}/console/")
+
+
 def test_a_complaint_from_a_phone_is_answered_in_the_console_until_resolved(
-    live_server, agent: User, agent_password: str, browser: Browser
+    live_server, agent: User, agent_password: str, supervisor: User, supervisor_password: str,
+    browser: Browser,
 ):
     ARTIFACTS.mkdir(exist_ok=True)
     errors: list[str] = []
@@ -149,16 +167,42 @@ def test_a_complaint_from_a_phone_is_answered_in_the_console_until_resolved(
     expect(console.locator(".understanding")).to_contain_text(NEEDS)
     expect(console.locator(".understanding")).to_contain_text(FACTS)
 
-    console.fill("#rem-text", REMEDY)
-    console.fill("#rem-amount", "688")
-    console.locator("[data-action=remedy_proposed]").click()
-    _expect_status(console, "remedy_proposed")
-    expect(console.locator(".case-head .facts")).to_contain_text(f"{REMEDY} (¥688.00)")
+    # ¥688 is over the agent's ¥500: the offer waits for the supervisor.
+    console.select_option("#remedy-type", "refund-partial")
+    console.fill("#remedy-amount", "688")
+    console.fill("#remedy-note", REMEDY)
+    console.locator("[data-action=propose]").click()
+    waiting = console.get_by_test_id("remedy").first
+    expect(waiting).to_have_attribute("data-status", "pending_approval")
+    _expect_status(console, "investigating")
+    assert console.evaluate("window.journeyMarker") == "no reload"
 
-    console.locator("[data-action=remedy_accepted]").click()
+    # -- the supervisor approves from the approvals queue -----------------------------------
+    boss = _watch_errors(browser.new_context(viewport=DESK, locale="zh-CN").new_page(), errors)
+    _sign_in(boss, live_server.url, supervisor.username, supervisor_password)
+    boss.get_by_test_id("approvals-link").click()
+    queued = boss.get_by_test_id("approvals").locator("tbody tr").filter(has_text=reference)
+    expect(queued).to_contain_text("688.00")
+    queued.locator("input[name=reason]").fill("空调故障加前台失职，同意退房费")
+    queued.locator("button[value=approve]").click()
+    boss.wait_for_url(f"{live_server.url}/console/approvals/")
+    expect(boss.get_by_test_id("approvals")).not_to_contain_text(reference)
+    boss.close()
+
+    # -- the agent: the customer accepts, the refund is made with its proof ------------------
+    console.bring_to_front()
+    console.reload()
+    console.evaluate("window.journeyMarker = 'no reload'")
+    _expect_status(console, "remedy_proposed")
+    expect(console.locator(".case-head .facts")).to_contain_text("¥688.00")
+    console.locator("[data-action=customer-accepted]").click()
     _expect_status(console, "remedy_accepted")
-    console.locator("[data-action=executing]").click()
+    console.locator(".remedy-execute textarea[name=proof]").fill("已原路退还昨晚房费")
+    console.locator(".remedy-execute input[name=reference]").fill("RF-20261124-01")
+    console.locator("[data-action=execute]").click()
     _expect_status(console, "executing")
+    expect(console.get_by_test_id("remedy").first).to_have_attribute("data-status", "executed")
+    expect(console.locator(".timeline")).to_contain_text("RF-20261124-01")
 
     console.fill("#res-outcome", "房费已退，今晚入住行政套房。")
     console.fill("#res-message", RESOLVED_MESSAGE)
@@ -176,6 +220,7 @@ def test_a_complaint_from_a_phone_is_answered_in_the_console_until_resolved(
     timeline = phone.locator("ol.timeline")
     expect(timeline).to_contain_text(APOLOGY)
     expect(timeline).to_contain_text(RESOLVED_MESSAGE)
+    expect(timeline).to_contain_text("RF-20261124-01")  # told when the refund was made
     # What the staff found out is theirs: the customer sees only what was written to them.
     expect(phone.locator("main")).not_to_contain_text(FACTS)
     _fits_the_phone(phone)

@@ -8,6 +8,7 @@ from ninja import Header, Query, Router
 
 from redress.accounts.models import User
 from redress.api.auth import StaffToken, staff
+from redress.api.remedies import case_remedies_out
 from redress.api.schemas import (
     CaseCreateIn,
     CaseListItemOut,
@@ -51,10 +52,10 @@ def case_out(case: Case) -> dict[str, Any]:
         "allowed_transitions": sorted(
             lifecycle.allowed_targets(case.status, case.status_before_wait)
         ),
-        # Filled in by the triage, remedies and follow-up parts as they land.
-        "labels": {},
+        "labels": {f: getattr(case, f) for f in ("kind", "scenario", "emotion", "risks",
+                                                   "wants")},
         "clocks": clocks.as_json() if (clocks := case_clocks(case=case)) else {},
-        "remedies": [],
+        "remedies": case_remedies_out(case),
         "followup": None,
         "timeline": [
             {

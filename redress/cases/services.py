@@ -532,6 +532,24 @@ def case_events_record(*, entries: list[TimelineEntry], escalate: set[int]) -> N
     ])
 
 
+def case_notify_customer(*, case: Case, body: str) -> CaseEvent:
+    """Write to the customer on the business's behalf, with no member of staff behind the
+    message (a service guarantee kept by itself). Call it inside the caller's transaction."""
+    event = _message_event(case, None, body, to_customer=True)
+    _announce(case, [event])
+    return event
+
+
+def case_remedy_summary_set(*, case: Case, text: str, amount: Decimal | None) -> None:
+    """Keep the case's one-line remedy summary (shown in lists, drafts and the tracking
+    page) in step with its remedies. The remedies themselves are on the timeline; this
+    writes no event. Call it inside the caller's transaction."""
+    Case.objects.filter(pk=case.pk).update(
+        remedy=text, remedy_amount=amount, version=F("version") + 1, updated_at=clock.now()
+    )
+    case.refresh_from_db(fields=["remedy", "remedy_amount", "version", "updated_at"])
+
+
 def case_auto_acknowledge(*, case: Case, body: str) -> CaseEvent:
     """Tell the customer, within seconds of intake, that the complaint arrived. Recorded as
     its own kind of entry: it is not a person's first response."""

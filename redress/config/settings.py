@@ -173,6 +173,12 @@ REDRESS_SMS_BACKEND = env_str("REDRESS_SMS_BACKEND", "redress.notify.services.sm
 
 # Service levels: how long a breach may stay unmet before the department's manager is told.
 REDRESS_SLA_MANAGER_AFTER_MINUTES = env_int("REDRESS_SLA_MANAGER_AFTER_MINUTES", 60)
+# Remedies: how long an approval may wait before a manager is told, and what an hour of
+# staff time costs when counting the cost of a case (compensation + handling time; the
+# handling time is estimated from the staff actions on the case's timeline).
+REDRESS_APPROVAL_HOURS = env_int("REDRESS_APPROVAL_HOURS", 2)
+REDRESS_HANDLING_COST_PER_HOUR = env_str("REDRESS_HANDLING_COST_PER_HOUR", "60.00")
+REDRESS_MINUTES_PER_STAFF_ACTION = env_int("REDRESS_MINUTES_PER_STAFF_ACTION", 6)
 # How staff hear of warnings and escalations: the console's bell and e-mail; a WeCom or
 # DingTalk webhook is another notifier class added here.
 REDRESS_STAFF_NOTIFIERS = env_list("REDRESS_STAFF_NOTIFIERS", [

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,25 @@ class RemediesConfig(AppConfig):
     name = "redress.remedies"
     label = "remedies"
     verbose_name = _("Remedies")
+
+    def ready(self) -> None:
+        from redress.cases.models import Case
+        from redress.cases.signals import case_changed, case_moving
+        from redress.remedies.services import remedies_unfinished_guard
+
+        case_moving.connect(remedies_unfinished_guard, sender=Case,
+                            dispatch_uid="remedies.guard")
+        case_changed.connect(_follow_case, sender=Case, dispatch_uid="remedies.follow_case")
+
+
+def _follow_case(sender: Any, *, case_id: int, event_ids: list[int], **kwargs: Any) -> None:
+    """A new case: keep any promise it has already missed (a letter typed in days late) and
+    wake a worker at each promise's deadline."""
+    from redress.cases.models import Case, CaseEvent, EventKind
+    from redress.remedies.services import guarantees_arm, guarantees_keep
+
+    if not CaseEvent.objects.filter(pk__in=event_ids, kind=EventKind.CREATED).exists():
+        return
+    case = Case.objects.select_related("department").get(pk=case_id)
+    guarantees_keep(case_ids=[case_id])
+    guarantees_arm(case=case)

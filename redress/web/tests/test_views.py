@@ -201,23 +201,34 @@ class TestCasePage:
         assert case.status == Status.ACKNOWLEDGED
 
     def test_the_whole_lifecycle_in_the_console(self, agent):
+        from redress.remedies.models import Remedy
+
         case = _case()
         client = _signed_in(agent)
+        move = f"/console/cases/{case.reference}/move/"
+
+        def remedy_url(action: str) -> str:
+            return f"/console/remedies/{Remedy.objects.get(case=case).pk}/{action}/"
+
         steps = [
-            {"to": "acknowledged", "message": "非常抱歉"},
-            {"to": "investigating", "needs": "退一道菜的钱", "facts": "后厨出菜延误40分钟"},
-            {"to": "remedy_proposed", "remedy": "退还汤的费用并赠送代金券", "amount": "68.00"},
-            {"to": "remedy_accepted"},
-            {"to": "executing"},
-            {"to": "resolved", "outcome": "已退款并发券", "message": "款项已退回"},
-            {"to": "closed"},
+            (lambda: move, {"to": "acknowledged", "message": "非常抱歉"}, "acknowledged"),
+            (lambda: move, {"to": "investigating", "needs": "退一道菜的钱",
+                            "facts": "后厨出菜延误40分钟"}, "investigating"),
+            (lambda: f"/console/cases/{case.reference}/remedies/",
+             {"type": "refund-partial", "amount": "68.00", "note": "退还汤的费用"},
+             "remedy_proposed"),
+            (lambda: remedy_url("answer"), {"accepted": "yes"}, "remedy_accepted"),
+            (lambda: remedy_url("execute"), {"proof": "已原路退款", "reference": "RF-1"},
+             "executing"),
+            (lambda: move, {"to": "resolved", "outcome": "已退款并发券", "message": "款项已退回"},
+             "resolved"),
+            (lambda: move, {"to": "closed"}, "closed"),
         ]
-        for step in steps:
+        for url, data, status in steps:
             case.refresh_from_db()
-            response = client.post(f"/console/cases/{case.reference}/move/",
-                                   {**step, "version": case.version}, **HTMX)
+            response = client.post(url(), {**data, "version": case.version}, **HTMX)
             assert response.status_code == 200, response.content.decode()[:500]
-            assert f'data-status="{step["to"]}"' in response.content.decode()
+            assert f'data-status="{status}"' in response.content.decode()
         case.refresh_from_db()
         assert case.status == Status.CLOSED
         assert case.close_reason == "resolved"
@@ -225,7 +236,7 @@ class TestCasePage:
         assert case.needs == "退一道菜的钱"
         moves = list(case.events.filter(kind=EventKind.TRANSITION)
                      .values_list("to_status", "actor__username"))
-        assert moves == [(s["to"], agent.username) for s in steps]
+        assert moves == [(status, agent.username) for _url, _data, status in steps]
         page = _signed_in(agent).get(f"/console/cases/{case.reference}/").content.decode()
         assert "已关闭" in page and agent.display_name in page
 

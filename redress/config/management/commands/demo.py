@@ -45,6 +45,14 @@ from redress.intake.services import (
 )
 from redress.notify.models import OutboundEmail, OutboundSms
 from redress.notify.services import history_recorded
+from redress.remedies.models import Remedy, RemedyStatus
+from redress.remedies.services import (
+    approvers_for,
+    remedy_answer,
+    remedy_approve,
+    remedy_execute,
+    remedy_propose,
+)
 
 DEFAULT_CASES = 200
 PROGRESS_EVERY = 25
@@ -116,6 +124,19 @@ class _Story:
     def current(self) -> Case:
         assert self.case is not None, "a step ran before the case was created"
         return self.case
+
+
+def _catalogue_code(text: str, amount: Decimal | None) -> str:
+    """The catalogue entry a demo story's remedy is recorded under."""
+    if amount is None:
+        return "put-right"
+    for words, code in ((("代金券", "红包", "房券", "voucher", "credit"), "coupon"),
+                        (("全额退款", "full refund"), "refund-full"),
+                        (("减免", "off"), "discount-amount"),
+                        (("维修", "修好", "repair"), "repair")):
+        if any(w in text for w in words):
+            return code
+    return "refund-partial"
 
 
 class Command(BaseCommand):
@@ -1001,17 +1022,54 @@ class _Path:
         self._choose_remedy(better=better)
         self.later(60, 1800, urgent=story.priority == Priority.P1)
         facts = self.pick_detail(story.scenario.facts_zh, story.scenario.facts_en)
-        self.transition(
-            Status.REMEDY_PROPOSED,
-            message=self.say(content.PROPOSE if self.complaint else content.OFFER), facts=facts,
-            remedy=self.remedy_text, remedy_amount=self.amount,
-        )
+        self.details(facts=facts)
+        code, amount, note = _catalogue_code(self.remedy_text, self.amount), self.amount, \
+            self.remedy_text
+        message = self.say(content.PROPOSE if self.complaint else content.OFFER)
+        actor = self.owner
+
+        def run() -> None:
+            remedy = remedy_propose(case=story.current(), actor=actor, code=code,
+                                    amount=amount, note=note, message=message)
+            if remedy.status == RemedyStatus.PENDING_APPROVAL:
+                # Over the owner's authority: the first colleague whose authority covers it
+                # approves, as a supervisor on shift would.
+                approver = next(iter(approvers_for(remedy)), None)
+                if approver is not None:
+                    remedy_approve(remedy=remedy, actor=approver,
+                                   reason=_("Within my authority; go ahead."))
+            story.case = Case.objects.get(pk=story.current().pk)
+
+        self.add(run)
+
+    def details(self, *, facts: str) -> None:
+        story, actor = self.story, self.owner
+
+        def run() -> None:
+            story.case = case_record_details(case=story.current(), actor=actor, facts=facts)
+
+        self.add(run)
+
+    def _remedies(self, status: str) -> list[Remedy]:
+        return list(Remedy.objects.filter(case=self.story.current(), status=status))
+
+    def answer(self, *, accepted: bool, message: str = "") -> None:
+        story, actor = self.story, self.owner
+
+        def run() -> None:
+            for remedy in self._remedies(RemedyStatus.PROPOSED):
+                remedy_answer(remedy=remedy, actor=actor, accepted=accepted)
+            if message:
+                case_add_message(case=story.current(), actor=actor, body=message)
+            story.case = Case.objects.get(pk=story.current().pk)
+
+        self.add(run)
 
     def reject(self) -> None:
         self.later(60, 1440)
         self.note(self.p.pick(content.REJECT_NOTES))
         self.later(1, 20)
-        self.transition(Status.REMEDY_REJECTED, message=self.say(content.REJECT))
+        self.answer(accepted=False, message=self.say(content.REJECT))
 
     def reconsider(self) -> None:
         """After a rejection: often the supervisor takes over, then a better offer."""
@@ -1023,11 +1081,19 @@ class _Path:
 
     def accept(self) -> None:
         self.later(20, 1440)
-        self.transition(Status.REMEDY_ACCEPTED, message=self.say(content.ACCEPT))
+        self.answer(accepted=True, message=self.say(content.ACCEPT))
 
     def execute(self) -> None:
         self.later(10, 360)
-        self.transition(Status.EXECUTING, message=self.say(content.EXECUTE))
+        story, actor, message = self.story, self.owner, self.say(content.EXECUTE)
+        reference = f"DM-{self.p.rng.randint(100000, 999999)}"
+
+        def run() -> None:
+            for remedy in self._remedies(RemedyStatus.ACCEPTED):
+                remedy_execute(remedy=remedy, actor=actor, proof=message, reference=reference)
+            story.case = Case.objects.get(pk=story.current().pk)
+
+        self.add(run)
 
     def resolve(self) -> None:
         story = self.story
