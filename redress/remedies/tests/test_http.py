@@ -189,3 +189,30 @@ class TestConsole:
         assert "¥50.00" in page and "¥30.00" in page
         empty = client.get("/console/spend/?month=2020-01").content.decode()
         assert 'colspan="7"' in empty
+
+
+class TestSetUp:
+    def test_limits_are_changed_by_administrators_only(self, client, supervisor,
+                                                       admin_user) -> None:
+        from redress.remedies.models import AuthorityLimit
+
+        supervisor.is_staff = True
+        supervisor.save()
+        row = AuthorityLimit.objects.get(role="agent")
+        client.force_login(supervisor)
+        url = f"/admin/remedies/authoritylimit/{row.pk}/change/"
+        assert client.get("/admin/remedies/remedyoption/").status_code == 200
+        refused = client.post(url, {"role": "agent", "per_case": "99999", "per_day": ""})
+        assert refused.status_code == 403
+        row.refresh_from_db()
+        assert row.per_case == Decimal("500.00")
+        client.force_login(admin_user)
+        bad = client.post(url, {"role": "agent", "per_case": "-5", "per_day": ""})
+        assert bad.status_code == 200  # the form again, with the error
+        row.refresh_from_db()
+        assert row.per_case == Decimal("500.00")
+        done = client.post(url, {"role": "agent", "per_case": "600", "per_day": "6000"})
+        assert done.status_code == 302
+        row.refresh_from_db()
+        assert (row.per_case, row.per_day, row.updated_by) == (
+            Decimal("600.00"), Decimal("6000.00"), admin_user)

@@ -480,3 +480,22 @@ def test_users_of_other_departments_cannot_touch_remedies(open_case, agent,
     with pytest.raises(Exception) as refused:
         remedy_answer(remedy=remedy, actor=outsider, accepted=True)
     assert refused.type.__name__ == "NotFound"
+
+
+def test_the_sweep_command_reports_what_it_did(open_case, agent, manager, department,
+                                               moment) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    department.manager = manager
+    department.save()
+    start = datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI)
+    with moment(start):
+        remedy_propose(case=open_case(), actor=agent, code="coupon", amount="800")
+    out = StringIO()
+    with moment(start + timedelta(hours=3)):
+        call_command("remedies", "sweep", stdout=out)
+    assert "1" in out.getvalue()
+    assert StaffNotification.objects.filter(recipient=manager,
+                                            text__contains="past its time").count() == 1
