@@ -142,6 +142,7 @@ class TestCasePage:
         assert "首句道歉，确认事实" in html
         assert "您能具体说说当时发生了什么吗？" in html  # the generic SPIN set
         assert "尊敬的王女士，您好！" in html
+        assert 'data-testid="draft-not-acknowledged"' in html
 
     def test_someone_who_may_not_act_sees_guidance_but_no_forms(self, agent, agent2, zh_case):
         case_transition(case=zh_case, actor=agent, to="acknowledged")
@@ -263,6 +264,15 @@ class TestFordOnThePage:
 
 
 class TestDraft:
+    def test_once_acknowledged_the_draft_follows_the_case(self, agent, zh_case):
+        case_transition(case=zh_case, actor=agent, to="acknowledged")
+        case_transition(case=zh_case, actor=agent, to="investigating",
+                        facts="当晚后厨少了一名厨师。")
+        html = _section(_page(_signed_in(agent), zh_case))
+        assert 'data-testid="draft-not-acknowledged"' not in html
+        assert "经过核实：当晚后厨少了一名厨师。" in html
+        assert "我们正在调查核实" in html
+
     def test_nothing_is_sent_until_the_agent_sends_the_edited_draft(self, agent, zh_case):
         client = _signed_in(agent)
         _page(client, zh_case)
