@@ -45,6 +45,7 @@ from redress.intake.services import (
 )
 from redress.notify.models import OutboundEmail, OutboundSms
 from redress.notify.services import history_recorded
+from redress.playbook.demo import demo_label_cases
 from redress.remedies.models import Remedy, RemedyStatus
 from redress.remedies.services import (
     approvers_for,
@@ -730,6 +731,10 @@ class _Planner:
                     location=story.location, order_ref=story.order_ref,
                     amount_at_stake=story.amount_at_stake, priority=story.priority,
                 )
+            # Read as triage reads a complaint on arrival, so suggestions and the playbook
+            # have labels to work from.
+            demo_label_cases([story.current()])
+            story.case = Case.objects.get(pk=story.current().pk)
 
         story.steps.append(_Step(story.created_at, run))
 
