@@ -56,7 +56,7 @@ _STEPS: tuple[tuple[str, Decimal, str], ...] = (
     ("现场服务", Decimal("1"), "赠送代金券"),
     ("设备维护", Decimal("4"), "免收当次费用"),
 )
-_STEP_FOR_CAUSE = {
+_STEP_FOR_CAUSE: dict[str, str] = {
     CauseCategory.PROCESS: "订单录入", CauseCategory.EQUIPMENT: "设备维护",
     CauseCategory.COMMUNICATION: "客户确认", CauseCategory.HUMAN: "现场服务",
     CauseCategory.EXTERNAL: "系统错误",

@@ -90,7 +90,7 @@ def best_match(text_terms: Counter[str], centroids: Iterable[tuple[int, Mapping[
     return best if best[1] >= JOIN_AT else (None, best[1])
 
 
-def headline(centroid: Mapping[str, float], *, words: int = 4) -> str:
-    """A few of the group's heaviest terms, to name it on a page."""
-    top = sorted(centroid.items(), key=lambda item: (-item[1], item[0]))[:words]
-    return " · ".join(term for term, _weight in top)
+def example(text: str, *, length: int = 60) -> str:
+    """A complaint's first words on one line, to name its group on a page."""
+    line = " ".join((text or "").split())
+    return line if len(line) <= length else line[: length - 1] + "…"

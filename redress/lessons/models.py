@@ -113,7 +113,7 @@ class RecurringGroup(models.Model):
     )
     scenario = models.CharField(_("scenario"), max_length=16, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
-    headline = models.CharField(_("key words"), max_length=200, blank=True)
+    headline = models.CharField(_("example complaint"), max_length=200, blank=True)
     centroid = models.JSONField(default=dict)
     members = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=clock.now)
