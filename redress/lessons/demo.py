@@ -45,8 +45,8 @@ _CAUSE_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (CauseCategory.EXTERNAL, ("天气", "暴雨", "台风", "政策", "停电", "供应商", "weather")),
     (CauseCategory.EQUIPMENT, ("设备", "故障", "空调", "保温", "电梯", "水管", "机器", "系统宕机")),
     (CauseCategory.COMMUNICATION, ("告知", "沟通", "通知", "解释", "交接")),
-    (CauseCategory.PROCESS, ("流程", "系统", "录入", "复核", "规范", "核销", "排班", "人手不足")),
     (CauseCategory.HUMAN, ("员工", "意识", "态度", "培训", "疏忽", "未按")),
+    (CauseCategory.PROCESS, ("流程", "系统", "录入", "复核", "规范", "核销", "排班", "人手不足")),
 )
 # Seed 004's responsibility table: problem step → (time limit in hours, compensation).
 _STEPS: tuple[tuple[str, Decimal, str], ...] = (
