@@ -1,5 +1,6 @@
 """Settings, all driven by the environment (see README "Configuration")."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -185,6 +186,28 @@ REDRESS_STAFF_NOTIFIERS = env_list("REDRESS_STAFF_NOTIFIERS", [
     "redress.notify.services.InboxNotifier",
     "redress.notify.services.EmailNotifier",
 ])
+
+# Group robots (群机器人) of WeCom (企业微信) and DingTalk (钉钉): the webhook URL with its
+# key; DingTalk's optional signing secret (加签). Each configured one is added to the
+# notifiers above unless REDRESS_STAFF_NOTIFIERS names them itself.
+REDRESS_WECOM_WEBHOOK_URL = env_str("REDRESS_WECOM_WEBHOOK_URL")
+REDRESS_DINGTALK_WEBHOOK_URL = env_str("REDRESS_DINGTALK_WEBHOOK_URL")
+REDRESS_DINGTALK_WEBHOOK_SECRET = env_str("REDRESS_DINGTALK_WEBHOOK_SECRET")
+if "REDRESS_STAFF_NOTIFIERS" not in os.environ:
+    if REDRESS_WECOM_WEBHOOK_URL:
+        REDRESS_STAFF_NOTIFIERS.append("redress.notify.webhooks.WeComNotifier")
+    if REDRESS_DINGTALK_WEBHOOK_URL:
+        REDRESS_STAFF_NOTIFIERS.append("redress.notify.webhooks.DingTalkNotifier")
+# How often a failed webhook post is tried in all before it is left failed (and logged).
+REDRESS_WEBHOOK_ATTEMPTS = env_int("REDRESS_WEBHOOK_ATTEMPTS", 5)
+
+# Lessons: what closing a resolved case needs in its root cause (any of cause, department,
+# step, customer_accepted, remedy; empty: nothing), and the length of the windows before
+# and after corrective actions that their effectiveness check compares.
+REDRESS_CLOSE_REQUIRES = env_list(
+    "REDRESS_CLOSE_REQUIRES", ["cause", "department", "step", "customer_accepted", "remedy"]
+)
+REDRESS_CAPA_WINDOW_WEEKS = env_int("REDRESS_CAPA_WINDOW_WEEKS", 4)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

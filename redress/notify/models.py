@@ -82,3 +82,29 @@ class OutboundSms(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.body[:40]}"
+
+
+class OutboundWebhook(models.Model):
+    """A message for a chat group robot (WeCom or DingTalk): the JSON body as it will be
+    posted, written with the change that caused it and posted by a task. A failed post
+    stays here with its error and is tried again later (`notify.webhooks`)."""
+
+    # "wecom" or "dingtalk". The robot's URL (its key) and secret are read from the
+    # settings when posting, so no credential is copied into the table.
+    service = models.CharField(max_length=10)
+    body = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbound chat message")
+        verbose_name_plural = _("outbound chat messages")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.service}: {self.pk}"

@@ -11,3 +11,10 @@ def email_send(*, outbound_id: int) -> str:
 @task()
 def sms_send(*, sms_id: int) -> str:
     return sms_deliver(sms_id=sms_id).status
+
+
+@task()
+def webhook_send(*, webhook_id: int) -> str:
+    from redress.notify.webhooks import webhook_deliver
+
+    return webhook_deliver(webhook_id=webhook_id).status

@@ -28,7 +28,7 @@ class TestTick:
         assert note.actor == agent
         assert note.visible_to_customer is False
         assert note.after == {"ford_step": "first", "done": True}
-        assert "F.O.R.D" in note.message and "First, apologise" in note.message
+        assert "F.O.R.D" in note.message and "先道歉" in note.message
 
     def test_ticking_twice_changes_nothing(self, zh_case, agent):
         first = ford_step_tick(case=zh_case, actor=agent, step="remedy")
@@ -44,7 +44,7 @@ class TestTick:
         notes = _ford_notes(zh_case)
         assert [n.after for n in notes] == [
             {"ford_step": "only", "done": True}, {"ford_step": "only", "done": False}]
-        assert "unticked" in notes[1].message
+        assert "取消勾选" in notes[1].message
         ford_step_untick(case=zh_case, actor=agent, step="only")  # nothing to take back
         assert len(_ford_notes(zh_case)) == 2
 

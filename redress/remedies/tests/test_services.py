@@ -163,7 +163,7 @@ class TestBadAmounts:
         assert attempt.actor == agent and attempt.action == "propose" and attempt.case == case
 
     def test_a_percentage_needs_the_amount_at_stake(self, open_case, agent) -> None:
-        with pytest.raises(Invalid, match="amount at stake"):
+        with pytest.raises(Invalid, match="涉及金额"):
             remedy_propose(case=open_case(), actor=agent, code="discount-percent", amount="10")
 
     def test_not_before_the_first_apology(self, department, agent) -> None:
@@ -202,7 +202,7 @@ class TestApproval:
         assert remedy.authorised_by == supervisor and remedy.decided_by == supervisor
         case.refresh_from_db()
         assert case.status == Status.REMEDY_PROPOSED
-        assert StaffNotification.objects.filter(recipient=agent, text__contains="approved")
+        assert StaffNotification.objects.filter(recipient=agent, text__contains="已获批准")
         texts = list(CaseEvent.objects.filter(case=case, kind=EventKind.REMEDY)
                      .values_list("message", flat=True))
         assert any("老顾客" in t for t in texts)
@@ -293,7 +293,7 @@ class TestExecution:
     def test_executing_twice_is_refused(self, open_case, agent) -> None:
         remedy = remedy_propose(case=open_case(), actor=agent, code="apology")
         remedy_execute(remedy=remedy, actor=agent, proof="书面致歉信已寄出")
-        with pytest.raises(Conflict, match="already"):
+        with pytest.raises(Conflict, match="已于"):
             remedy_execute(remedy=remedy, actor=agent, proof="again")
         assert RemedyRefusal.objects.filter(action="execute").count() == 1
 
@@ -471,7 +471,7 @@ def test_overdue_approval_tells_the_manager_once(open_case, agent, manager, depa
         assert remedies_sweep() == (0, 0)
     after = StaffNotification.objects.filter(recipient=manager).order_by("pk")
     assert after.count() == before + 1
-    assert "past its time" in after.last().text  # type: ignore[union-attr]
+    assert "审批已超时" in after.last().text  # type: ignore[union-attr]
 
 
 def test_users_of_other_departments_cannot_touch_remedies(open_case, agent,
@@ -498,4 +498,4 @@ def test_the_sweep_command_reports_what_it_did(open_case, agent, manager, depart
         call_command("remedies", "sweep", stdout=out)
     assert "1" in out.getvalue()
     assert StaffNotification.objects.filter(recipient=manager,
-                                            text__contains="past its time").count() == 1
+                                            text__contains="审批已超时").count() == 1

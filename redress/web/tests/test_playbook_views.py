@@ -104,7 +104,7 @@ class TestCasePage:
         assert "服务补救悖论不会出现第二次" in html
         assert "快速响应：马上安排检测" in html  # the product-defect handling
         assert "您能描述一下是哪里坏了" in html  # its SPIN questions
-        assert "0 of 4 done" in html
+        assert "已完成 0/4" in html
         assert html.count('class="tick"') == 4
         # The draft: the customer's name and words, the opening for anger, the deadline
         # from the case's clocks, the agent and the organisation.
@@ -138,7 +138,7 @@ class TestCasePage:
 
     def test_a_case_not_read_yet_says_so_and_gets_neutral_guidance(self, agent, zh_case):
         html = _section(_page(_signed_in(agent), zh_case))
-        assert html.count("not read yet</dd>") == 3
+        assert html.count("尚未研判</dd>") == 3
         assert "首句道歉，确认事实" in html
         assert "您能具体说说当时发生了什么吗？" in html  # the generic SPIN set
         assert "尊敬的王女士，您好！" in html
@@ -231,12 +231,12 @@ class TestFordOnThePage:
         response = client.post(url, {"step": "first", "done": "on"}, **HTMX)
         assert response.status_code == 200
         html = response.content.decode()
-        assert "1 of 4 done" in html
+        assert "已完成 1/4" in html
         assert 'aria-pressed="true" data-action="ford-first"' in html
-        assert "F.O.R.D step done: First, apologise." in html  # on the timeline
+        assert "F.O.R.D 步骤已完成：先道歉。" in html  # on the timeline
         assert FordTick.objects.get().ticked_by == agent
         response = client.post(url, {"step": "first"}, **HTMX)
-        assert "0 of 4 done" in response.content.decode()
+        assert "已完成 0/4" in response.content.decode()
         assert not FordTick.objects.exists()
 
     def test_an_outsider_cannot_tick(self, outsider, zh_case):

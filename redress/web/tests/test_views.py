@@ -226,6 +226,13 @@ class TestCasePage:
         ]
         for url, data, status in steps:
             case.refresh_from_db()
+            if status == "closed":
+                # Closing a resolved case needs its root cause (责任界定表) first.
+                recorded = client.post(f"/console/cases/{case.reference}/root-cause/", {
+                    "category": "process", "step": "出菜", "department": case.department_id,
+                    "customer_accepted": "yes", "remedy_given": "退汤费并赠券",
+                }, **HTMX)
+                assert recorded.status_code == 200, recorded.content.decode()[:500]
             response = client.post(url(), {**data, "version": case.version}, **HTMX)
             assert response.status_code == 200, response.content.decode()[:500]
             assert f'data-status="{status}"' in response.content.decode()

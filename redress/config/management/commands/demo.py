@@ -43,6 +43,7 @@ from redress.intake.services import (
     public_complaint_submit,
     staff_case_record,
 )
+from redress.lessons.demo import demo_root_cause
 from redress.notify.models import OutboundEmail, OutboundSms
 from redress.notify.services import history_recorded
 from redress.playbook.demo import demo_label_cases
@@ -1127,6 +1128,10 @@ class _Path:
             self.later(60, 2880)
         self.note(self.p.pick(content.CLOSE_NOTES))
         self.later(1, 10)
+        story, owner = self.story, self.owner
+        # Closing a resolved case needs its root cause (the lessons app's rule).
+        self.add(lambda: demo_root_cause(case=story.current(), actor=owner,
+                                         lesson=story.scenario.lesson))
         self.transition(Status.CLOSED, close_reason=CloseReason.RESOLVED)
 
     def quality_note(self) -> None:
