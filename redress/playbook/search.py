@@ -34,6 +34,7 @@ BODY_WEIGHT = 1.0
 MAX_QUERY_TERMS = 48
 
 _WORD = re.compile(r"\w+")
+_COMPOUND = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)+")
 # Words that carry no subject; left out of queries so that "的" does not match everything.
 _STOPWORDS_ZH = (
     "的 了 是 我 你 他 她 它 们 我们 你们 他们 在 和 与 及 就 都 也 还 很 吗 呢 吧 啊 呀 哦 嗯 "
@@ -50,10 +51,13 @@ STOPWORDS = frozenset(_STOPWORDS_ZH.split() + _STOPWORDS_EN.split())
 
 def words(text: str) -> list[str]:
     """The searchable words of `text`: jieba's segmentation in search mode, lower-cased,
-    punctuation and spaces dropped."""
+    punctuation and spaces dropped; a hyphenated word also whole (Wi-Fi: wi, fi, wifi)."""
     result: list[str] = []
     for token in jieba.cut_for_search(text or ""):
         result.extend(part.lower() for part in _WORD.findall(token))
+    result.extend(
+        re.sub(r"[-'’]", "", compound).lower() for compound in _COMPOUND.findall(text or "")
+    )
     return result
 
 

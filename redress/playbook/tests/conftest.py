@@ -24,7 +24,8 @@ def default_phrases(db: None) -> None:
 def write_article(db: None):
     def write(**values: Any) -> Article:
         defaults: dict[str, Any] = {
-            "actor": None, "question": values.get("title", "问题"), "language": "zh",
+            "actor": None, "question": values.get("title", "问题"),
+            "answer": values.get("title", "答案"), "language": "zh",
             "published": True, "public": True,
         }
         defaults.update(values)
