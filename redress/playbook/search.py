@@ -39,7 +39,9 @@ _COMPOUND = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'’][A-Za-z0-9]+)+")
 _STOPWORDS_ZH = (
     "的 了 是 我 你 他 她 它 们 我们 你们 他们 在 和 与 及 就 都 也 还 很 吗 呢 吧 啊 呀 哦 嗯 "
     "这 那 这个 那个 有 没 没有 不 一个 一 个 把 被 让 给 对 从 到 为 为什么 什么 怎么 怎么办 "
-    "如何 请问 可以 能 能否 会 要 想 请 您"
+    "如何 请问 可以 能 能否 会 要 想 请 您 "
+    # Question words: "多久" in a query should not rank "投诉处理需要多久" first.
+    "多久 多少 什么时候 时候 哪里 哪儿 怎样 怎么样 是否 需要 一下"
 )
 _STOPWORDS_EN = (
     "a an the is are was were be been am i you he she it we they my your our their me us "

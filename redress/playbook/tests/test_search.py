@@ -161,3 +161,13 @@ def test_ranking_without_a_full_text_engine_agrees(answers):
     assert answers["points"].pk in ids
     assert answers["parking"].pk not in ids
     assert search._python(search.query_terms("火星探测器"), EVERYTHING, 10) == []
+
+
+def test_question_words_do_not_decide_the_ranking(write_article):
+    how_long = write_article(title="投诉处理需要多久", answer="我们会尽快联系您。")
+    refund = write_article(
+        title="退房多扣了房费", answer="多扣的房费原路退回，1 到 3 个工作日到账。", tags="退款"
+    )
+    found = article_search(query="退款多久到账？", filters=EVERYTHING)
+    assert [a.pk for a in found] == [refund.pk]
+    assert how_long.pk not in [a.pk for a in found]
