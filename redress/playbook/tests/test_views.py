@@ -219,3 +219,57 @@ class TestWritingToTheCustomer:
         assert response.status_code == 200
         [note] = CaseEvent.objects.filter(case=case, kind=EventKind.NOTE)
         assert note.message == self.BLAME
+
+
+class TestQueries:
+    def test_the_answers_section_costs_the_same_however_many_answers_are_used(
+        self, agent, case, answers, rf
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from redress.playbook.services import article_link_case
+        from redress.web.views.answers import case_page_context
+
+        def cost() -> int:
+            request = rf.get(f"/console/cases/{case.reference}/", {"aq": "退款"})
+            request.user = agent
+            with CaptureQueriesContext(connection) as captured:
+                context = case_page_context(request, case, agent)
+                [str(link.linked_by) for link in context["answer_links"]]
+            return len(captured.captured_queries)
+
+        article_link_case(article=answers["refund"], case=case, actor=agent)
+        one = cost()
+        article_link_case(article=answers["aircon"], case=case, actor=agent)
+        article_link_case(article=answers["internal"], case=case, actor=agent)
+        assert cost() <= one <= 8  # no query per used answer
+
+
+class TestAdmin:
+    def test_an_answer_written_in_the_admin_is_found_at_once(self, admin_user, client):
+        client.force_login(admin_user)
+        response = client.post("/admin/playbook/article/add/", {
+            "title": "延迟退房", "question": "可以晚点退房吗？", "answer": "可延迟到 14:00。",
+            "language": "zh", "scenario": "", "tags": "退房，延迟", "published": "on",
+            "public": "on", "organisation": "",
+        })
+        assert response.status_code == 302
+        page = client.get("/help/", {"q": "延迟退房"}).content.decode()
+        assert "延迟退房" in page
+
+    def test_a_bad_answer_is_refused_in_the_admin(self, admin_user, client):
+        from redress.playbook.models import Article
+
+        client.force_login(admin_user)
+        response = client.post("/admin/playbook/article/add/", {
+            "title": "<b>x</b>", "question": "q", "answer": "a", "language": "zh",
+        })
+        assert response.status_code == 200  # the form again, with the reason
+        assert not Article.objects.exists()
+
+    def test_the_phrase_list_is_editable(self, admin_user, client, default_phrases):
+        client.force_login(admin_user)
+        page = client.get("/admin/playbook/wordingphrase/")
+        assert page.status_code == 200
+        assert "这是合作伙伴的问题" in page.content.decode()
