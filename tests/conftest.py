@@ -99,3 +99,9 @@ def mail_sink() -> Iterator[MailSink]:
     yield sink
     sink.stop()
     log.setLevel(level)
+
+
+# The knowledge base's fixtures, for the browser journey through the help pages.
+from redress.playbook.tests.conftest import default_phrases, write_article  # noqa: E402
+
+__all__ = ["default_phrases", "write_article"]

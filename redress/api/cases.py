@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Header, Query, Router
 
 from redress.accounts.models import User
+from redress.api.answers import CheckedMessageIn, WordingErrorOut, flags_out
 from redress.api.auth import StaffToken, staff
 from redress.api.remedies import case_remedies_out
 from redress.api.schemas import (
@@ -16,15 +17,15 @@ from redress.api.schemas import (
     CaseReceiptOut,
     ErrorOut,
     HandoverIn,
-    MessageIn,
     TransitionIn,
 )
 from redress.cases import lifecycle
 from redress.cases.models import Case
 from redress.cases.selectors import QueueFilters, case_get_for, case_queue, case_timeline
-from redress.cases.services import case_add_message, case_handover, case_transition
+from redress.cases.services import case_handover, case_transition
 from redress.common.errors import Invalid
 from redress.intake.services import api_case_create
+from redress.playbook.services import WordingFlagged, customer_message_send
 from redress.sla.selectors import case_clocks
 
 router = Router(tags=["cases"], auth=StaffToken())
@@ -141,11 +142,23 @@ def handover_case(request: HttpRequest, reference: str, payload: HandoverIn) -> 
     return case_out(case_get_for(user=user, reference=reference))
 
 
-@router.post("/cases/{reference}/messages", response={201: CaseOut, **ERRORS})
+@router.post(
+    "/cases/{reference}/messages", response={201: CaseOut, **ERRORS, 422: WordingErrorOut}
+)
 def message_case(
-    request: HttpRequest, reference: str, payload: MessageIn
+    request: HttpRequest, reference: str, payload: CheckedMessageIn
 ) -> tuple[int, dict[str, Any]]:
+    """Write to the customer (or an internal note with `to_customer: false`). Wording that
+    shifts the blame or promises beyond authority is refused with 422 and the flags listed,
+    unless `confirm_wording: true`."""
     user = staff(request)
     case = case_get_for(user=user, reference=reference)
-    case_add_message(case=case, actor=user, body=payload.body, to_customer=payload.to_customer)
+    try:
+        customer_message_send(
+            case=case, actor=user, body=payload.body, to_customer=payload.to_customer,
+            confirm_wording=payload.confirm_wording,
+        )
+    except WordingFlagged as flagged:
+        return 422, {"detail": str(flagged.message), "code": "WordingFlagged",
+                     "field": "body", "flags": flags_out(flagged.flags)}
     return 201, case_out(case_get_for(user=user, reference=reference))

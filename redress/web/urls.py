@@ -2,7 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from redress.web.views import console, followup, health, lessons, playbook, portal, remedies
+from redress.web.views import (
+    answers,
+    console,
+    followup,
+    health,
+    lessons,
+    playbook,
+    portal,
+    remedies,
+)
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -25,6 +34,7 @@ urlpatterns = [
     path("console/notifications/", console.notifications, name="notifications"),
     *remedies.urlpatterns,
     *playbook.urlpatterns,
+    *answers.urlpatterns,
     *followup.urlpatterns,
     *lessons.urlpatterns,
 ]

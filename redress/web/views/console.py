@@ -23,7 +23,6 @@ from redress.cases.selectors import (
 )
 from redress.cases.services import (
     CustomerDetails,
-    case_add_message,
     case_handover,
     case_record_details,
     case_transition,
@@ -32,6 +31,7 @@ from redress.common.errors import DomainError, NotFound
 from redress.intake.services import staff_case_record
 from redress.notify.selectors import notifications_for
 from redress.notify.services import staff_notifications_read
+from redress.playbook.services import WordingFlagged, customer_message_send
 from redress.sla.selectors import case_clocks, cases_in_view, with_clocks
 from redress.sla.services import case_agree_deadline
 from redress.web.errors import attach_to_form
@@ -43,7 +43,7 @@ from redress.web.forms import (
     StaffCaseForm,
     TransitionForm,
 )
-from redress.web.views import followup, lessons, playbook, remedies
+from redress.web.views import answers, followup, lessons, playbook, remedies
 
 PAGE_SIZE = 50
 
@@ -88,6 +88,7 @@ def _panel(
         # Each app's section of the page brings its own context.
         **remedies.case_page_context(request, case, user),
         **playbook.case_page_context(request, case, user),
+        **answers.case_page_context(request, case, user),
         **followup.case_page_context(request, case, user),
         **lessons.case_page_context(request, case, user),
     }, status=status)
@@ -207,8 +208,16 @@ def case_message(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         return _panel(request, case, error=_first_error(form), status=422)
     try:
-        case_add_message(case=case, actor=_staff(request), body=form.cleaned_data["body"],
-                         to_customer=form.cleaned_data["to_customer"])
+        customer_message_send(
+            case=case, actor=_staff(request), body=form.cleaned_data["body"],
+            to_customer=form.cleaned_data["to_customer"],
+            confirm_wording=bool(request.POST.get("send_as_written")),
+        )
+    except WordingFlagged as flagged:
+        # Nothing sent: the panel shows the flags beside the message to rewrite.
+        answers.wording_review_attach(request, body=form.cleaned_data["body"],
+                                      flags=flagged.flags)
+        return _panel(request, case, error=str(flagged.message), status=422)
     except DomainError as error:
         return _refused(request, reference, error)
     return _after_action(request, case)
