@@ -43,11 +43,13 @@ from redress.intake.services import (
     public_complaint_submit,
     staff_case_record,
 )
+from redress.lessons.demo import demo_load as lessons_demo_load
 from redress.lessons.demo import demo_root_cause
 from redress.notify.models import OutboundEmail, OutboundSms
 from redress.notify.services import history_recorded
 from redress.playbook.demo import demo_label_cases
-from redress.remedies.models import Remedy, RemedyStatus
+from redress.playbook.demo_answers import demo_load_answers
+from redress.remedies.models import Metric, Remedy, RemedyOption, RemedyStatus, ServiceGuarantee
 from redress.remedies.services import (
     approvers_for,
     remedy_answer,
@@ -141,6 +143,19 @@ def _catalogue_code(text: str, amount: Decimal | None) -> str:
     return "refund-partial"
 
 
+def _guarantees_create(organisations: list[Organisation]) -> None:
+    """Each organisation's promise to its customers (服务承诺). In force from now: the
+    demo's history was made before it, so no old case is paid out when a worker starts."""
+    coupon = RemedyOption.objects.get(code="coupon")
+    for organisation in organisations:
+        ServiceGuarantee.objects.get_or_create(
+            organisation=organisation, metric=Metric.RESOLUTION, within_hours=72,
+            defaults={"name_zh": "72小时内解决，否则赠送50元代金券",
+                      "name_en": "Resolved within 72 hours, or a ¥50 coupon",
+                      "option": coupon, "amount": Decimal(50)},
+        )
+
+
 class Command(BaseCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -183,6 +198,10 @@ class Command(BaseCommand):
             # rather than delivering two months of apologies when the worker starts.
             with history_recorded():
                 self._play(stories)
+                organisations = list(Organisation.objects.all())
+                demo_load_answers(organisations=organisations, now=clock.now())
+                lessons_demo_load(organisations=organisations, now=clock.now())
+                _guarantees_create(organisations)
         seconds = time.perf_counter() - started
         self.stdout.write(_("Demo loaded in %(seconds).1f s.") % {"seconds": seconds})
         self._summary(

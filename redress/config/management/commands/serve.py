@@ -37,6 +37,8 @@ class Command(BaseCommand):
         # Deadlines that passed while Redress was stopped are handled before anything else.
         call_command("sla", "sweep", stdout=self.stdout)
         call_command("remedies", "sweep", stdout=self.stdout)
+        # The weekly review of recurring problems; idempotent, so a restart costs nothing.
+        call_command("lessons", "scan", stdout=self.stdout)
 
         # Catch Ctrl-C before the children start, so none is left behind by an early stop.
         stopping = False
