@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "redress.accounts",
     "redress.cases",
     "redress.sla",
+    "redress.triage",
     "redress.remedies",
     "redress.playbook",
     "redress.followup",

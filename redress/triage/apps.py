@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TriageConfig(AppConfig):
+    """Reads a complaint the way a seasoned supervisor would: kind, scenario, emotion, risks,
+    wants and language (TAXONOMY.md), the priority they imply, and the words that said so."""
+
+    name = "redress.triage"
+    label = "triage"
+    verbose_name = _("Triage")
