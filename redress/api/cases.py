@@ -25,7 +25,7 @@ from redress.cases.selectors import QueueFilters, case_get_for, case_queue, case
 from redress.cases.services import case_handover, case_transition
 from redress.common.errors import Invalid
 from redress.intake.services import api_case_create
-from redress.playbook.services import WordingFlagged, customer_message_send
+from redress.playbook.services import WordingFlagged, customer_message_send, wording_guard
 from redress.sla.selectors import case_clocks
 
 router = Router(tags=["cases"], auth=StaffToken())
@@ -115,11 +115,22 @@ def get_case(request: HttpRequest, reference: str) -> dict[str, Any]:
     return case_out(case_get_for(user=staff(request), reference=reference))
 
 
-@router.post("/cases/{reference}/transitions", response={200: CaseOut, **ERRORS})
-def transition_case(request: HttpRequest, reference: str, payload: TransitionIn) -> dict[str, Any]:
+@router.post("/cases/{reference}/transitions",
+             response={200: CaseOut, **ERRORS, 422: WordingErrorOut})
+def transition_case(
+    request: HttpRequest, reference: str, payload: TransitionIn
+) -> dict[str, Any] | tuple[int, dict[str, Any]]:
+    """Move a case. A `message` that shifts the blame or over-promises is refused with 422
+    and the flags listed, unless `confirm_wording: true`."""
     user = staff(request)
+    current = case_get_for(user=user, reference=reference)
+    try:
+        wording_guard(case=current, text=payload.message, confirmed=payload.confirm_wording)
+    except WordingFlagged as flagged:
+        return 422, {"detail": str(flagged.message), "code": "WordingFlagged",
+                     "field": "message", "flags": flags_out(flagged.flags)}
     case = case_transition(
-        case=case_get_for(user=user, reference=reference), actor=user, to=payload.to,
+        case=current, actor=user, to=payload.to,
         message=payload.message, expected_version=payload.version, needs=payload.needs,
         facts=payload.facts, remedy=payload.remedy, remedy_amount=payload.amount,
         close_reason=payload.reason, outcome=payload.outcome,

@@ -45,6 +45,9 @@ class TransitionIn(Schema):
         None, description="Closing an unfinished case: `duplicate` or `invalid`."
     )
     outcome: str | None = None
+    confirm_wording: bool = Field(
+        False, description="Send a `message` the wording check flagged, as written."
+    )
 
 
 class HandoverIn(Schema):

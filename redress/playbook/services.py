@@ -190,6 +190,13 @@ class WordingFlagged(Invalid):
         )
         self.flags = flags
 
+    def with_suggestions(self) -> str:
+        """The refusal with each flagged phrase and what to say instead, for a form that
+        shows it in one line."""
+        hints = "；".join(f"“{f.matched}” → {f.suggestion}" if f.suggestion else f"“{f.matched}”"
+                         for f in self.flags)
+        return f"{self.message} {hints}"
+
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
@@ -210,6 +217,18 @@ def message_wording_check(text: str, language: str) -> list[WordingFlag]:
         for p in WordingPhrase.objects.filter(active=True, language__in=languages)
     ]
     return find(text or "", phrases)
+
+
+def wording_guard(*, case: Case, text: str | None, confirmed: bool = False) -> None:
+    """For a message that goes out with another action (the apology with acknowledging,
+    an offer, the resolution): refuse it with `WordingFlagged` when it shifts the blame or
+    over-promises, unless the sender confirmed it. The refusal names each phrase and what
+    to say instead."""
+    if not text or confirmed:
+        return
+    flags = message_wording_check(text, case.language)
+    if flags:
+        raise WordingFlagged(flags)
 
 
 def customer_message_send(

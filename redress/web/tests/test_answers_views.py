@@ -273,3 +273,61 @@ class TestAdmin:
         page = client.get("/admin/playbook/wordingphrase/")
         assert page.status_code == 200
         assert "这是合作伙伴的问题" in page.content.decode()
+
+
+class TestWordingGoingOutWithAnAction:
+    """The apology, an offer and the resolution reach the customer too: the same check."""
+
+    @pytest.fixture
+    def fresh(self, department, agent) -> Case:
+        from redress.cases.models import Channel
+        from redress.cases.services import CustomerDetails, case_create
+
+        return case_create(channel=Channel.PHONE, description="外卖晚到一个小时，菜都凉了",
+                           customer=CustomerDetails(name="周女士", phone="13700137000"),
+                           department=department, created_by=agent)
+
+    def test_an_apology_that_shifts_the_blame_is_refused(self, default_phrases, fresh,
+                                                        agent) -> None:
+        client = _signed_in(agent)
+        response = client.post(f"/console/cases/{fresh.reference}/move/", {
+            "to": "acknowledged", "version": fresh.version,
+            "message": "抱歉，这是合作伙伴的问题，不归我们管。"}, **HTMX)
+        assert response.status_code == 422
+        page = response.content.decode()
+        assert "合作伙伴的问题" in page and "→" in page
+        fresh.refresh_from_db()
+        assert fresh.status == "new" and fresh.owner is None
+        ok = client.post(f"/console/cases/{fresh.reference}/move/", {
+            "to": "acknowledged", "version": fresh.version,
+            "message": "非常抱歉让您久等了，这是我们的责任。"}, **HTMX)
+        assert ok.status_code == 200
+
+    def test_the_api_lists_the_flags_and_sends_when_confirmed(self, default_phrases, fresh,
+                                                              agent) -> None:
+        from redress.accounts.services import api_token_create
+
+        api = Client(headers={"Authorization": f"Bearer {api_token_create(user=agent)}"})
+        url = f"/api/v1/cases/{fresh.reference}/transitions"
+        body = {"to": "acknowledged", "message": "Sorry, this is not our fault."}
+        refused = api.post(url, body, content_type="application/json")
+        assert refused.status_code == 422
+        assert refused.json()["flags"] and refused.json()["field"] == "message"
+        fresh.refresh_from_db()
+        assert fresh.status == "new"
+        sent = api.post(url, {**body, "confirm_wording": True},
+                        content_type="application/json")
+        assert sent.status_code == 200 and sent.json()["status"] == "acknowledged"
+
+    def test_an_offer_that_over_promises_is_refused(self, default_phrases, fresh,
+                                                    agent) -> None:
+        from redress.cases.services import case_transition
+        from redress.remedies.models import Remedy
+
+        case_transition(case=fresh, actor=agent, to="acknowledged")
+        client = _signed_in(agent)
+        response = client.post(f"/console/cases/{fresh.reference}/remedies/", {
+            "type": "coupon", "amount": "20",
+            "message": "我保证全额赔偿，保证以后再也不会发生。"}, **HTMX)
+        assert response.status_code == 422
+        assert not Remedy.objects.filter(case=fresh).exists()

@@ -31,7 +31,7 @@ from redress.common.errors import DomainError, NotFound
 from redress.intake.services import staff_case_record
 from redress.notify.selectors import notifications_for
 from redress.notify.services import staff_notifications_read
-from redress.playbook.services import WordingFlagged, customer_message_send
+from redress.playbook.services import WordingFlagged, customer_message_send, wording_guard
 from redress.sla.selectors import case_clocks, cases_in_view, with_clocks
 from redress.sla.services import case_agree_deadline
 from redress.web.errors import attach_to_form
@@ -146,6 +146,11 @@ def case_move(request: HttpRequest, reference: str) -> HttpResponse:
     form = TransitionForm(request.POST)
     if not form.is_valid():
         return _panel(request, case, error=_first_error(form), status=422)
+    try:
+        # The apology, the resolution and the closing words go to the customer too.
+        wording_guard(case=case, text=form.optional("message"))
+    except WordingFlagged as flagged:
+        return _panel(request, case, error=flagged.with_suggestions(), status=422)
     try:
         case = case_transition(
             case=case, actor=_staff(request), to=form.cleaned_data["to"],

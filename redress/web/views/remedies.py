@@ -17,6 +17,7 @@ from redress.accounts.models import User
 from redress.cases.models import Case
 from redress.cases.selectors import case_actionable_by, case_get_for
 from redress.common.errors import DomainError, NotFound
+from redress.playbook.services import WordingFlagged, wording_guard
 from redress.remedies.models import Remedy, RemedyOption
 from redress.remedies.selectors import (
     TAKES_REMEDIES,
@@ -134,9 +135,12 @@ def propose(request: HttpRequest, reference: str) -> HttpResponse:
         return _panel(request, reference, error=_first_error(form), status=422)
     try:
         case = case_get_for(user=_staff(request), reference=reference)
+        wording_guard(case=case, text=form.cleaned_data["message"])
         remedy_propose(case=case, actor=_staff(request), code=form.cleaned_data["type"],
                        amount=form.cleaned_data["amount"] or None,
                        note=form.cleaned_data["note"], message=form.cleaned_data["message"])
+    except WordingFlagged as flagged:
+        return _panel(request, reference, error=flagged.with_suggestions(), status=422)
     except DomainError as error:
         return _panel(request, reference, error=str(error.message), status=error.status)
     return _panel(request, reference)
