@@ -36,6 +36,7 @@ class Command(BaseCommand):
             call_command("demo", stdout=self.stdout)
         # Deadlines that passed while Redress was stopped are handled before anything else.
         call_command("sla", "sweep", stdout=self.stdout)
+        call_command("followup", "sweep", stdout=self.stdout)
 
         # Catch Ctrl-C before the children start, so none is left behind by an early stop.
         stopping = False
