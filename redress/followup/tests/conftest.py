@@ -22,6 +22,9 @@ def at(*args: int) -> datetime:
     return datetime(*args, tzinfo=SHANGHAI)
 
 
+RESOLVED_AT = at(2026, 11, 24, 10, 0)
+
+
 @pytest.fixture(autouse=True)
 def _quick_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -56,7 +59,7 @@ def resolved_case(
     """
 
     def make(
-        *, when: datetime = at(2026, 11, 24, 10, 0), channel: str = Channel.WEB,
+        *, when: datetime = RESOLVED_AT, channel: str = Channel.WEB,
         email: str = "chen@example.com", phone: str = "13912345678",
         description: str = "空调坏了一整晚，前台说没有人可以修。",
         priority: str = "P3",
