@@ -229,8 +229,8 @@ def _local(moment: datetime, zone: str) -> str:
 def followup_send(*, followup_id: int) -> FollowUp:
     """Send a scheduled follow-up whose time has come: the survey link by e-mail or text
     message, or the call task to the case's owner; the case moves to `follow_up`. Safe to
-    run twice. A case that is no longer resolved (reopened or closed by staff meanwhile)
-    is not followed up: the follow-up is cancelled."""
+    run twice. A case that is no longer resolved (reopened or closed by staff meanwhile),
+    or a follow-up whose link would already have expired, is cancelled instead."""
     with transaction.atomic():
         followup = (
             FollowUp.objects.select_for_update().filter(pk=followup_id).first()
@@ -243,7 +243,11 @@ def followup_send(*, followup_id: int) -> FollowUp:
         case = Case.objects.select_related(
             "customer", "owner", "department__organisation"
         ).get(pk=followup.case_id)
-        if case.status != Status.RESOLVED or case.resolved_at != followup.resolved_at:
+        # Not followed up: a case no longer resolved (reopened or closed by staff
+        # meanwhile), or a follow-up missed for so long that its link would be dead on
+        # arrival (no worker for over a week); asking then would only confuse the customer.
+        if (case.status != Status.RESOLVED or case.resolved_at != followup.resolved_at
+                or followup.expires_at <= now):
             followup.status, followup.closed_at = FollowUpStatus.CANCELLED, now
             followup.save(update_fields=["status", "closed_at"])
             return followup

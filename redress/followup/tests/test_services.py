@@ -483,3 +483,13 @@ class TestCaseJson:
 def test_priority_raised_one_step_and_to_at_least_p2() -> None:
     assert [priority_raised(p) for p in ("P4", "P3", "P2", "P1")] == ["P2", "P2", "P1", "P1"]
 
+
+
+def test_a_follow_up_missed_past_its_expiry_is_cancelled_not_sent(resolved_case, moment):
+    case = resolved_case()
+    with moment(at(2026, 12, 10, 10, 0)):
+        assert followups_sweep() == (0, 0)
+    assert followup_of(case).status == FollowUpStatus.CANCELLED
+    case.refresh_from_db()
+    assert case.status == Status.RESOLVED
+    assert not OutboundEmail.objects.filter(subject__contains="回访").exists()
