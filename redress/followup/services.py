@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tasks import default_task_backend
@@ -125,13 +126,17 @@ def followup_schedule(*, case_id: int) -> FollowUp | None:
     """Schedule the follow-up of a case that has just been resolved. Safe to call on every
     change of every case: it does nothing unless the case is resolved and this resolution
     has no follow-up yet. Returns the follow-up scheduled now, if any."""
-    case = (
-        Case.objects.select_related("customer", "department__organisation")
-        .filter(pk=case_id, status=Status.RESOLVED, resolved_at__isnull=False).first()
+    # Most changes are not a resolution: answer those with one light query.
+    resolved_at = (
+        Case.objects.filter(pk=case_id, status=Status.RESOLVED)
+        .values_list("resolved_at", flat=True).first()
     )
-    if case is None or case.resolved_at is None:
+    if resolved_at is None:
         return None
-    if FollowUp.objects.filter(case=case, resolved_at=case.resolved_at).exists():
+    if FollowUp.objects.filter(case_id=case_id, resolved_at=resolved_at).exists():
+        return None
+    case = Case.objects.select_related("customer", "department__organisation").get(pk=case_id)
+    if case.resolved_at is None:
         return None
     method = followup_method(case)
     if method is None:
@@ -570,18 +575,23 @@ def feedback_clean(raw: dict[str, Any]) -> FeedbackInput:
                          answered_at=answered_at, language=language)
 
 
-def feedback_respondent(answer: FeedbackInput) -> Customer:
-    """The customer who answered: the one with the same customer id, else the same phone
-    number, else the same e-mail address; a new customer when none is on file. Call inside
-    the caller's transaction."""
-    for field, value in (("external_id", answer.external_id), ("phone", answer.phone),
-                         ("email", answer.email)):
-        if value:
-            found = Customer.objects.filter(**{field: value}).order_by("pk").first()
-            if found is not None:
-                return found
+def feedback_respondent(answer: FeedbackInput) -> tuple[Customer, bool]:
+    """The customer who answered, and whether they are new: the one with the same
+    customer id, else the same phone number, else the same e-mail address; a new customer
+    when none is on file. One query to look. Call inside the caller's transaction."""
+    keys = [(field, value) for field, value in (
+        ("external_id", answer.external_id), ("phone", answer.phone), ("email", answer.email),
+    ) if value]
+    match = Q()
+    for field, value in keys:
+        match |= Q(**{field: value})
+    found = list(Customer.objects.filter(match).order_by("pk")[:20]) if keys else []
+    for field, value in keys:
+        for customer in found:
+            if getattr(customer, field) == value:
+                return customer, False
     return Customer.objects.create(name=answer.name, phone=answer.phone, email=answer.email,
-                                   external_id=answer.external_id)
+                                   external_id=answer.external_id), True
 
 
 def feedback_existing(*, customer: Customer, survey: str) -> FeedbackAnswer | None:

@@ -55,8 +55,8 @@ def _open_case(answer: FeedbackInput, user: User | None, customer: Any) -> Case:
 
 
 def _receive(answer: FeedbackInput, *, user: User | None, source: str) -> FeedbackResult:
-    customer = feedback_respondent(answer)
-    existing = feedback_existing(customer=customer, survey=answer.survey)
+    customer, new = feedback_respondent(answer)
+    existing = None if new else feedback_existing(customer=customer, survey=answer.survey)
     if existing is not None:
         return FeedbackResult(existing, created=False)
     case = _open_case(answer, user, customer) if answer.detractor else None
