@@ -56,6 +56,12 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         return _message_page(request, _language_of(token), "expired", 410)
     case = followup.case
     language = case.language_code
+    with translation.override(language):
+        return _survey_form(request, token, case, language)
+
+
+def _survey_form(request: HttpRequest, token: str, case: Case, language: str) -> HttpResponse:
+    """The form and its answer; refusals come in the case's language too."""
     error: DomainError | None = None
     if request.method == "POST":
         try:
@@ -69,20 +75,18 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         else:
             key = "thanks_reopened" if answer.reopened else "thanks"
             texts = content.survey_texts(language)
-            with translation.override(language):
-                return render(request, "web/portal/survey_message.html", {
-                    "texts": texts, "title": texts["thanks_title"], "body": texts[key],
-                    "case": case, "page_language": language,
-                }, status=201)
+            return render(request, "web/portal/survey_message.html", {
+                "texts": texts, "title": texts["thanks_title"], "body": texts[key],
+                "case": case, "page_language": language,
+            }, status=201)
     texts = content.survey_texts(language)
-    with translation.override(language):
-        return render(request, "web/portal/survey.html", {
-            "texts": texts, "case": case, "intro": texts["intro"] % {"reference": case.reference},
-            "values": _answers(request) if request.method == "POST" else {},
-            "error_field": error.field if error else "",
-            "error": str(error.message) if error else "",
-            "scale5": range(1, 6), "scale10": range(0, 11), "page_language": language,
-        }, status=422 if error else 200)
+    return render(request, "web/portal/survey.html", {
+        "texts": texts, "case": case, "intro": texts["intro"] % {"reference": case.reference},
+        "values": _answers(request) if request.method == "POST" else {},
+        "error_field": error.field if error else "",
+        "error": str(error.message) if error else "",
+        "scale5": range(1, 6), "scale10": range(0, 11), "page_language": language,
+    }, status=422 if error else 200)
 
 
 def _language_of(token: str) -> str:
