@@ -493,3 +493,46 @@ def test_a_follow_up_missed_past_its_expiry_is_cancelled_not_sent(resolved_case,
     case.refresh_from_db()
     assert case.status == Status.RESOLVED
     assert not OutboundEmail.objects.filter(subject__contains="回访").exists()
+
+
+class TestTasksAndCommand:
+    def test_a_worker_is_woken_when_the_follow_up_is_due_and_when_its_link_expires(
+        self, resolved_case, moment, settings
+    ):
+        from django_tasks_db.models import DBTaskResult
+
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        case = resolved_case()
+        followup = followup_of(case)
+        woken = DBTaskResult.objects.filter(task_path__endswith="followup_send_task")
+        assert [(t.run_after, t.args_kwargs["kwargs"]) for t in woken] == [
+            (followup.scheduled_for, {"followup_id": followup.pk})]
+
+        with moment(followup.scheduled_for):
+            followups_sweep()
+        expiry = DBTaskResult.objects.get(task_path__endswith="followup_expire_task")
+        assert expiry.run_after == followup.expires_at
+
+    def test_the_tasks_send_and_close(self, resolved_case, moment):
+        from redress.followup.tasks import followup_expire_task, followup_send_task
+
+        case = resolved_case()
+        followup = followup_of(case)
+        with moment(followup.scheduled_for):
+            assert followup_send_task.enqueue(followup_id=followup.pk).return_value == "sent"
+        with moment(followup.expires_at):
+            assert followup_expire_task.enqueue(
+                followup_id=followup.pk).return_value == "no_response"
+        case.refresh_from_db()
+        assert case.close_reason == CloseReason.NO_RESPONSE
+
+    def test_the_sweep_command_reports_what_it_did(self, resolved_case, moment):
+        import io
+
+        from django.core.management import call_command
+
+        case = resolved_case()
+        out = io.StringIO()
+        with moment(followup_of(case).scheduled_for):
+            call_command("followup", "sweep", stdout=out)
+        assert "1 follow-ups sent, 0 closed without an answer." in out.getvalue()
