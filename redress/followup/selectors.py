@@ -61,7 +61,7 @@ def followup_calls_due(*, user: User) -> QuerySet[FollowUp]:
             method=Method.CALL, status=FollowUpStatus.SENT, case__in=cases,
             case__status=Status.FOLLOW_UP,
         )
-        .select_related("case__customer", "case__owner")
+        .select_related("case__customer", "case__owner", "case__department__organisation")
         .order_by("sent_at", "id")
     )
 

@@ -111,6 +111,20 @@ class TestSurveyPage:
         assert response.status_code == 410
         assert "This link has expired" in response.content.decode()
 
+    def test_too_many_answers_from_one_address_are_held_back(
+        self, client, resolved_case, moment, settings
+    ):
+        settings.REDRESS_PUBLIC_RATE = "2/m"
+        from django.core.cache import cache
+
+        cache.clear()
+        token = _sent_token(resolved_case(), moment)
+        with moment(at(2026, 11, 26, 10, 0)):
+            statuses = [client.post(f"/survey/{token}/", {"solved": "x"}).status_code
+                        for _ in range(3)]
+        assert statuses == [422, 422, 429]
+        assert not SurveyAnswer.objects.exists()
+
     def test_a_forged_link_is_not_found(self, client):
         response = client.get("/survey/eyJmIjoxfQ:forged/")
         assert response.status_code == 404
@@ -183,6 +197,16 @@ class TestConsole:
         assert case.reference in page
         assert "您的问题现在解决了吗" in page
         assert followup_of(case).status == FollowUpStatus.SENT
+
+    def test_the_calls_page_costs_the_same_few_queries_for_many_calls(
+        self, resolved_case, moment, agent, django_assert_max_num_queries
+    ):
+        for _ in range(4):
+            _sent_token(resolved_case(channel=Channel.PHONE), moment)
+        client = _signed_in(agent)
+        with django_assert_max_num_queries(8):
+            page = client.get("/console/followups/calls/").content.decode()
+        assert page.count('data-testid="followup-call"') == 4
 
     def test_the_calls_page_needs_a_sign_in(self, client):
         response = client.get("/console/followups/calls/")

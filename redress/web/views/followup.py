@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from redress.accounts.models import User
@@ -24,6 +25,7 @@ from redress.followup.services import (
     survey_open,
     survey_url,
 )
+from redress.intake.throttle import public_intake_allowed
 
 FIELDS = ("solved", "satisfaction", "outcome_fair", "process_fair", "interaction_fair",
           "recommend", "comment")
@@ -63,7 +65,12 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
 def _survey_form(request: HttpRequest, token: str, case: Case, language: str) -> HttpResponse:
     """The form and its answer; refusals come in the case's language too."""
     error: DomainError | None = None
-    if request.method == "POST":
+    status = 200
+    if request.method == "POST" and not public_intake_allowed(request):
+        error = Invalid(_("Too many answers from this address just now. Please wait a minute "
+                          "and try again."))
+        status = 429
+    elif request.method == "POST":
         try:
             answer = survey_answer(token=token, answers=_answers(request))
         except AlreadyAnswered:
@@ -71,7 +78,7 @@ def _survey_form(request: HttpRequest, token: str, case: Case, language: str) ->
         except LinkExpired:
             return _message_page(request, language, "expired", 410, case)
         except Invalid as invalid:
-            error = invalid
+            error, status = invalid, 422
         else:
             key = "thanks_reopened" if answer.reopened else "thanks"
             texts = content.survey_texts(language)
@@ -86,7 +93,7 @@ def _survey_form(request: HttpRequest, token: str, case: Case, language: str) ->
         "error_field": error.field if error else "",
         "error": str(error.message) if error else "",
         "scale5": range(1, 6), "scale10": range(0, 11), "page_language": language,
-    }, status=422 if error else 200)
+    }, status=status)
 
 
 def _language_of(token: str) -> str:
