@@ -9,6 +9,7 @@ from datetime import datetime
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from redress.cases.models import Case, Channel, Customer
 from redress.common.errors import Invalid
@@ -122,7 +123,7 @@ def test_importing_the_same_file_twice_opens_no_second_case(department):
 
 def test_a_file_that_is_neither_utf8_nor_gbk_is_refused():
     data = b"survey,phone,nps\r\n" + bytes([0x81, 0x20, 0xFF, 0xFE, 0x80]) + b",1,2\r\n"
-    with pytest.raises(Invalid) as refused:
+    with pytest.raises(Invalid) as refused, translation.override("en"):
         feedback_import(data=data, filename="a.csv")
     assert "UTF-8" in str(refused.value.message)
     assert not FeedbackAnswer.objects.exists()
@@ -155,7 +156,8 @@ def test_the_command_imports_a_file_and_reports_refused_rows(tmp_path, departmen
     path = tmp_path / "导出.csv"
     path.write_bytes(_csv([*ROWS, ["2026秋季住客调查", "", "", "1", "", ""]], "gbk"))
     out, err = io.StringIO(), io.StringIO()
-    call_command("feedback", "import", str(path), stdout=out, stderr=err)
+    with translation.override("en"):
+        call_command("feedback", "import", str(path), stdout=out, stderr=err)
     assert "3 answers imported, 2 recovery cases opened" in out.getvalue()
     assert "4/4" in out.getvalue()  # the progress line
     assert "Row 5:" in err.getvalue()
@@ -164,7 +166,7 @@ def test_the_command_imports_a_file_and_reports_refused_rows(tmp_path, departmen
 def test_the_command_refuses_wrong_columns_with_a_clear_error(tmp_path):
     path = tmp_path / "a.csv"
     path.write_bytes(_csv([["who", "score"], ["x", "1"]]))
-    with pytest.raises(CommandError, match="survey"):
+    with pytest.raises(CommandError, match="survey"), translation.override("en"):
         call_command("feedback", "import", str(path), stdout=io.StringIO())
     with pytest.raises(CommandError):
         call_command("feedback", "import", str(tmp_path / "a.pdf"), stdout=io.StringIO())
