@@ -34,9 +34,10 @@ class Command(BaseCommand):
         self.stdout.write(_("Database is up to date."))
         if options["demo"]:
             call_command("demo", stdout=self.stdout)
+        # Follow-ups that fell due or expired while Redress was stopped: sent, or closed.
+        call_command("followup", "sweep", stdout=self.stdout)
         # Deadlines that passed while Redress was stopped are handled before anything else.
         call_command("sla", "sweep", stdout=self.stdout)
-        call_command("followup", "sweep", stdout=self.stdout)
 
         # Catch Ctrl-C before the children start, so none is left behind by an early stop.
         stopping = False
