@@ -178,3 +178,21 @@ def test_the_same_answer_received_again_returns_the_first(department, agent):
     second = feedback_receive(payload=payload, user=agent)
     assert first.created and not second.created
     assert second.answer.pk == first.answer.pk and second.case == first.case
+
+
+def test_the_feedback_demo_keeps_answers_and_opens_cases_for_detractors_once(
+    department, organisation
+):
+    from redress.intake.feedback_demo import demo_load
+    from redress.notify.services import history_recorded
+
+    now = datetime(2026, 11, 24, 12, 0).astimezone()
+    with history_recorded():
+        kept, opened = demo_load(organisations=[organisation], now=now)
+        again = demo_load(organisations=[organisation], now=now)
+    assert (kept, opened) == (24, 8)
+    assert again == (0, 0)
+    cases = Case.objects.all()
+    assert cases.count() == 8 and {c.channel for c in cases} == {Channel.SURVEY}
+    assert {c.department for c in cases} == {department}
+    assert all(c.received_at < now for c in cases)
