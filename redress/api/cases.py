@@ -24,6 +24,7 @@ from redress.cases.models import Case
 from redress.cases.selectors import QueueFilters, case_get_for, case_queue, case_timeline
 from redress.cases.services import case_handover, case_transition
 from redress.common.errors import Invalid
+from redress.followup.selectors import case_followup_json
 from redress.intake.services import api_case_create
 from redress.playbook.services import WordingFlagged, customer_message_send, wording_guard
 from redress.sla.selectors import case_clocks
@@ -57,7 +58,7 @@ def case_out(case: Case) -> dict[str, Any]:
                                                    "wants")},
         "clocks": clocks.as_json() if (clocks := case_clocks(case=case)) else {},
         "remedies": case_remedies_out(case),
-        "followup": None,
+        "followup": case_followup_json(case=case),
         "timeline": [
             {
                 "at": e.at, "kind": e.kind, "actor": e.actor.username if e.actor else None,

@@ -128,12 +128,14 @@ def case_create(
     department: Department | None = None,
     created_by: User | None = None,
     require_contact: bool = False,
+    existing_customer: Customer | None = None,
 ) -> Case:
     """Store a complaint exactly as sent and give it a reference and a tracking code.
 
     The case lands in `department`, else the recording staff member's department, else
     the default intake department. Raises `Invalid` (naming the field) and stores nothing
-    when any input is wrong.
+    when any input is wrong. `existing_customer`, when given, is the person the case is
+    for (a survey respondent already on file); `customer` is then only checked.
     """
     channel = clean_choice(channel, field="channel", choices=list(Channel.values))
     description = clean_long_text(
@@ -167,7 +169,7 @@ def case_create(
         case = Case.objects.create(
             reference=_new_reference(now),
             tracking_code=secrets.token_urlsafe(16),
-            customer=_customer_for(
+            customer=existing_customer or _customer_for(
                 CustomerDetails(name=name, phone=phone, email=email, external_id=external_id)
             ),
             channel=channel,
@@ -559,3 +561,97 @@ def case_auto_acknowledge(*, case: Case, body: str) -> CaseEvent:
     _email_customer(case, body)
     _announce(case, [event])
     return event
+
+
+# -- moves made by Redress itself (no member of staff) ------------------------------------
+
+
+def case_system_transition(
+    *, case: Case, to: str, via: str, close_reason: str | None = None, message: str = "",
+) -> Case:
+    """Move a case on Redress's own account (the actor on the timeline is empty): the
+    follow-up going out moves a resolved case to `follow_up`; a follow-up left unanswered
+    closes it as `no_response`. The lifecycle and the `case_moving` guards apply as to any
+    move; the actor's rights do not, there being none."""
+    with transaction.atomic():
+        case = _locked_case(case, None)
+        if to not in lifecycle.allowed_targets(case.status, case.status_before_wait):
+            raise Conflict(
+                _("A case that is “%(current)s” cannot move to “%(target)s”.")
+                % {"current": Status(case.status).label, "target": Status(to).label},
+                field="to",
+            )
+        changed = ["status"]
+        before: dict[str, Any] = {"status": case.status}
+        after: dict[str, Any] = {"status": to}
+        if to == Status.CLOSED:
+            close_reason = clean_choice(
+                close_reason, field="close_reason", choices=list(CloseReason.values)
+            )
+        case_moving.send(
+            sender=Case, case=case, actor=None, to=to, close_reason=close_reason, via=via
+        )
+        now = clock.now()
+        if to == Status.CLOSED:
+            case.close_reason, case.closed_at = close_reason or "", now
+            changed += ["close_reason", "closed_at"]
+            after["close_reason"] = close_reason
+        from_status = case.status
+        case.status = to
+        _save(case, changed)
+        events = [CaseEvent.objects.create(
+            case=case, at=now, kind=EventKind.TRANSITION, from_status=from_status,
+            to_status=to, before=before, after=after, visible_to_customer=True,
+        )]
+        if message:
+            events.append(CaseEvent.objects.create(
+                case=case, at=now, kind=EventKind.MESSAGE, message=message,
+                visible_to_customer=True,
+            ))
+        _announce(case, events)
+    return case
+
+
+def case_reopen_for_second_recovery(
+    *, case: Case, actor: User | None, priority: str, reason: str, via: str,
+) -> Case:
+    """The customer said the recovery did not put things right: reopen the case
+    (`investigating`), count one more recovery round, and raise its priority to `priority`
+    (never lowered). A second failure needs a stronger recovery: the recovery paradox does
+    not hold twice. `actor` is the member of staff who recorded the answer, or None when
+    the customer answered themselves. Refused with `Conflict` unless the case is resolved
+    or in follow-up."""
+    priority = clean_choice(priority, field="priority", choices=list(Priority.values))
+    with transaction.atomic():
+        case = _locked_case(case, None)
+        if case.status not in (Status.RESOLVED, Status.FOLLOW_UP):
+            raise Conflict(
+                _("A case that is “%(current)s” cannot move to “%(target)s”.")
+                % {"current": Status(case.status).label,
+                   "target": Status(Status.INVESTIGATING).label},
+                field="to",
+            )
+        case_moving.send(sender=Case, case=case, actor=actor, to=Status.INVESTIGATING,
+                         close_reason=None, via=via)
+        now = clock.now()
+        # P1 sorts first: the smaller of the two is the more urgent.
+        raised = min(case.priority, priority)
+        before = {"status": case.status, "priority": case.priority,
+                  "recovery_round": case.recovery_round,
+                  "resolved_at": case.resolved_at.isoformat() if case.resolved_at else None}
+        from_status = case.status
+        case.status = Status.INVESTIGATING
+        case.priority = raised
+        case.recovery_round += 1
+        case.resolved_at = None
+        _save(case, ["status", "priority", "recovery_round", "resolved_at"])
+        events = [CaseEvent.objects.create(
+            case=case, at=now, actor=actor, kind=EventKind.TRANSITION,
+            from_status=from_status, to_status=Status.INVESTIGATING, before=before,
+            after={"status": Status.INVESTIGATING, "priority": raised,
+                   "recovery_round": case.recovery_round, "resolved_at": None,
+                   "reason": reason},
+            visible_to_customer=True,
+        )]
+        _announce(case, events)
+    return case

@@ -12,6 +12,7 @@ case_changed = Signal()
 # before it is saved. Apps above `cases` guard the moves they own (a remedy is proposed
 # through the remedy service, so authority limits apply; closing needs a root cause …):
 # a receiver refuses by raising a `DomainError`, and nothing is saved.
-# Arguments: `case` (locked, still in its old state), `actor`, `to`, `close_reason`, `via`
-# (the name of the app whose service is making the move, "" for a plain transition).
+# Arguments: `case` (locked, still in its old state), `actor` (None when Redress moves the
+# case itself: a follow-up sent, a no-response close), `to`, `close_reason`, `via` (the
+# name of the app whose service is making the move, "" for a plain transition).
 case_moving = Signal()

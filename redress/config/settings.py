@@ -168,6 +168,19 @@ REDRESS_PUBLIC_RATE = env_str("REDRESS_PUBLIC_RATE", "30/m") or None
 # Where links in e-mails to customers point (the tracking page).
 REDRESS_PUBLIC_URL = env_str("REDRESS_PUBLIC_URL", "http://127.0.0.1:8000")
 
+# Follow-up (回访): how long after a case is resolved the customer is asked how it went,
+# the hours (organisation's zone) in which a survey goes out, how long its link stays
+# valid, the channels whose customers are phoned back rather than sent a link, and the
+# answers that reopen a case for a second recovery (not solved, or satisfaction at most).
+REDRESS_FOLLOWUP_DELAY_HOURS = env_int("REDRESS_FOLLOWUP_DELAY_HOURS", 24)
+REDRESS_FOLLOWUP_HOURS = env_str("REDRESS_FOLLOWUP_HOURS", "09:00-21:00")
+REDRESS_SURVEY_VALID_DAYS = env_int("REDRESS_SURVEY_VALID_DAYS", 7)
+REDRESS_FOLLOWUP_CALL_CHANNELS = env_list("REDRESS_FOLLOWUP_CALL_CHANNELS", ["phone", "walk_in"])
+REDRESS_REOPEN_SATISFACTION_MAX = env_int("REDRESS_REOPEN_SATISFACTION_MAX", 2)
+# General satisfaction surveys: an answer at or below these opens a recovery case.
+REDRESS_DETRACTOR_NPS_MAX = env_int("REDRESS_DETRACTOR_NPS_MAX", 6)
+REDRESS_DETRACTOR_CSAT_MAX = env_int("REDRESS_DETRACTOR_CSAT_MAX", 2)
+
 # Text messages to customers wait out these hours in the organisation's zone unless urgent
 # (a P1 case, or a customer who agreed to be contacted at night); e-mail goes any time.
 REDRESS_QUIET_HOURS = env_str("REDRESS_QUIET_HOURS", "21:00-08:00")

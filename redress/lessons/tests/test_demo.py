@@ -1,16 +1,13 @@
 """The lessons app's demo data, on top of the demo's cases."""
 
 import io
-import time
 
 import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from redress.accounts.models import Organisation
 from redress.cases.models import Case, CloseReason, Status
-from redress.common import clock
-from redress.lessons.demo import cause_of, demo_load
+from redress.lessons.demo import cause_of
 from redress.lessons.models import (
     CaseGrouping,
     CauseCategory,
@@ -47,16 +44,12 @@ def test_demo_cases_close_with_root_causes_and_demo_load_builds_the_rest(setting
     assert not resolved_closes.filter(root_cause__isnull=True).exists()
     assert RootCause.objects.filter(customer_accepted="yes").count() >= resolved_closes.count()
 
-    started = time.perf_counter()
-    demo_load(organisations=Organisation.objects.all(), now=clock.now())
-    elapsed = time.perf_counter() - started
+    # `redress demo` loads the lessons after its cases: tables, groups, one problem.
     assert ResponsibilityRule.objects.filter(step="订单录入").count() == 3
     assert CaseGrouping.objects.count() > 30
     problem = Problem.objects.get()
     assert problem.actions.filter(status="done").count() == 2
     check = EffectivenessCheck.objects.filter(problem=problem, too_early=False).get()
-    print(f"demo_load: {elapsed:.2f} s; check {check.before} → {check.after}")
     assert check.weeks == 4
     # the largest group had complaints in the four weeks before its actions were done
     assert check.before >= 1
-    assert elapsed < 20

@@ -38,6 +38,7 @@ from redress.common import clock
 from redress.common.money import to_money
 from redress.config import demo_content as content
 from redress.config.demo_content import Scenario
+from redress.followup.demo import demo_load as followup_demo_load
 from redress.intake.services import (
     api_case_create,
     public_complaint_submit,
@@ -201,6 +202,7 @@ class Command(BaseCommand):
                 organisations = list(Organisation.objects.all())
                 demo_load_answers(organisations=organisations, now=clock.now())
                 lessons_demo_load(organisations=organisations, now=clock.now())
+                followup_demo_load(organisations=organisations, now=clock.now())
                 _guarantees_create(organisations)
         seconds = time.perf_counter() - started
         self.stdout.write(_("Demo loaded in %(seconds).1f s.") % {"seconds": seconds})

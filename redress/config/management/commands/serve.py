@@ -34,6 +34,8 @@ class Command(BaseCommand):
         self.stdout.write(_("Database is up to date."))
         if options["demo"]:
             call_command("demo", stdout=self.stdout)
+        # Follow-ups that fell due or expired while Redress was stopped: sent, or closed.
+        call_command("followup", "sweep", stdout=self.stdout)
         # Deadlines that passed while Redress was stopped are handled before anything else.
         call_command("sla", "sweep", stdout=self.stdout)
         call_command("remedies", "sweep", stdout=self.stdout)

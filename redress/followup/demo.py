@@ -1,0 +1,72 @@
+"""Demo data for follow-up, built through the follow-up services.
+
+`demo_load(organisations=..., now=...)` is meant to run after the demo's cases are loaded
+(`redress demo`), inside `notify.services.history_recorded()` so that nothing is really
+sent. For every case of those organisations that the demo left `resolved`, it schedules
+the follow-up as it would have been scheduled at the resolution, and, when its time came
+before `now`, sends it then. The answers then tell the four stories a supervisor needs to
+see, in turn: no answer yet (waiting), satisfied ("yes", 5/5), partly solved but content
+("partly", 4/5: no reopen), and not solved ("no", 2/5: reopened for a second recovery,
+priority raised, round 2). Answers come three hours after the survey went out, or not at
+all when that is after `now`. Safe to run twice: a case already followed up is skipped.
+Returns how many follow-ups were scheduled, sent and answered.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from redress.accounts.models import Organisation
+from redress.cases.models import Case, Status
+from redress.common import clock
+from redress.followup.models import FollowUp, FollowUpStatus
+from redress.followup.services import (
+    followup_schedule,
+    followup_send,
+    survey_answer,
+    survey_token,
+)
+
+ANSWERS: list[dict[str, Any] | None] = [
+    None,
+    {"solved": "yes", "satisfaction": 5, "outcome_fair": 5, "process_fair": 4,
+     "interaction_fair": 5, "recommend": 9, "comment": "处理得很及时，谢谢。"},
+    {"solved": "partly", "satisfaction": 4, "outcome_fair": 4, "process_fair": 3,
+     "interaction_fair": 5, "recommend": 7, "comment": "问题基本解决了，希望下次不要再出现。"},
+    {"solved": "no", "satisfaction": 2, "outcome_fair": 2, "process_fair": 2,
+     "interaction_fair": 3, "recommend": 3, "comment": "还是老样子，没有人真正来修。"},
+]
+ANSWER_AFTER = timedelta(hours=3)
+
+
+def demo_load(*, organisations: Iterable[Organisation], now: datetime) -> dict[str, int]:
+    counts = {"scheduled": 0, "sent": 0, "answered": 0}
+    cases = (
+        Case.objects.filter(department__organisation__in=list(organisations),
+                            status=Status.RESOLVED, resolved_at__isnull=False)
+        .order_by("resolved_at", "id")
+    )
+    for index, case in enumerate(cases):
+        assert case.resolved_at is not None
+        if FollowUp.objects.filter(case=case, resolved_at=case.resolved_at).exists():
+            continue
+        with clock.travel_to(case.resolved_at):
+            followup = followup_schedule(case_id=case.pk)
+        if followup is None:
+            continue
+        counts["scheduled"] += 1
+        if followup.scheduled_for > now:
+            continue
+        with clock.travel_to(followup.scheduled_for):
+            followup = followup_send(followup_id=followup.pk)
+        if followup.status != FollowUpStatus.SENT:
+            continue
+        counts["sent"] += 1
+        answers = ANSWERS[index % len(ANSWERS)]
+        answered_at = followup.scheduled_for + ANSWER_AFTER
+        if answers is None or answered_at > now:
+            continue
+        with clock.travel_to(answered_at):
+            survey_answer(token=survey_token(followup), answers=answers)
+        counts["answered"] += 1
+    return counts
