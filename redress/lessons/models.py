@@ -263,3 +263,18 @@ class EffectivenessCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem_id} {self.checked_at:%Y-%m-%d}"
+
+
+class WeeklyScan(models.Model):
+    """The next weekly review of recurring problems a worker will wake for. One row per
+    moment, so however often the server restarts, one review is armed per week."""
+
+    at = models.DateTimeField(unique=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        verbose_name = _("weekly review")
+        verbose_name_plural = _("weekly reviews")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M}"

@@ -43,6 +43,7 @@ from redress.lessons.models import (
     ResponsibilityRule,
     RootCause,
     SpikeAlert,
+    WeeklyScan,
 )
 from redress.notify.services import StaffNote, staff_notify_many
 
@@ -323,6 +324,38 @@ def quality_managers() -> list[User]:
     """Who hears of recurring problems: the quality managers, else the administrators."""
     people = list(User.objects.filter(is_active=True, role=Role.QUALITY))
     return people or list(User.objects.filter(is_active=True, role=Role.ADMIN))
+
+
+# When the weekly review runs: Monday morning in the business's time zone, once the week
+# before is complete.
+WEEKLY_SCAN_WEEKDAY, WEEKLY_SCAN_HOUR = 0, 6
+
+
+def weekly_scan_next(now: datetime) -> datetime:
+    """The next Monday 06:00 local time after `now`."""
+    local = now.astimezone(ZoneInfo(settings.TIME_ZONE))
+    days = (WEEKLY_SCAN_WEEKDAY - local.weekday()) % 7
+    candidate = (local + timedelta(days=days)).replace(
+        hour=WEEKLY_SCAN_HOUR, minute=0, second=0, microsecond=0)
+    if candidate <= local:
+        candidate += timedelta(days=7)
+    return candidate
+
+
+def weekly_scan_arm(*, now: datetime | None = None) -> datetime | None:
+    """Make sure a worker wakes for the next weekly review (and only one does). Without
+    deferred tasks (tests), nothing is armed: run `redress lessons scan` from cron."""
+    from django_tasks import default_task_backend
+
+    if not default_task_backend.supports_defer:
+        return None
+    at = weekly_scan_next(now or clock.now())
+    _alarm, created = WeeklyScan.objects.get_or_create(at=at)
+    if created:
+        from redress.lessons.tasks import lessons_scan
+
+        transaction.on_commit(lambda: lessons_scan.using(run_after=at).enqueue())
+    return at
 
 
 def spikes_scan(*, now: datetime | None = None) -> list[SpikeAlert]:

@@ -1,12 +1,15 @@
 from django_tasks import task
 
-from redress.lessons.services import problem_check_due, spikes_scan
+from redress.lessons.services import problem_check_due, spikes_scan, weekly_scan_arm
 
 
 @task()
 def lessons_scan() -> int:
-    """Review last week's recurring groups; safe to run twice (one alert per group-week)."""
-    return len(spikes_scan())
+    """Review last week's recurring groups, then wake again next Monday morning; safe to
+    run twice (one alert per group-week)."""
+    raised = len(spikes_scan())
+    weekly_scan_arm()
+    return raised
 
 
 @task()

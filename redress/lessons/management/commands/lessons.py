@@ -6,14 +6,15 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from redress.lessons.services import spikes_scan
+from redress.lessons.services import spikes_scan, weekly_scan_arm
 
 
 class Command(BaseCommand):
     help = str(gettext_lazy(
         "Recurring problems. `redress lessons scan` groups the complaints not grouped yet "
-        "and reviews the last complete week of every group for spikes; run it weekly "
-        "(e.g. Monday morning from cron). Running it twice raises nothing twice."
+        "and reviews the last complete week of every group for spikes, then arms the weekly "
+        "review a worker runs every Monday at 06:00 (`redress serve` runs it at start-up). "
+        "Running it twice raises nothing twice."
     ))
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -27,3 +28,5 @@ class Command(BaseCommand):
                 "baseline": alert.baseline, "topic": alert.group.headline,
             })
         self.stdout.write(_("%(n)d new alerts.") % {"n": len(alerts)})
+        # From here on a worker reviews the groups every Monday morning by itself.
+        weekly_scan_arm()
