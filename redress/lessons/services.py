@@ -463,7 +463,8 @@ def problem_open_from_alert(*, actor: User, alert: SpikeAlert) -> Problem:
     already has its problem returns it instead of opening a second."""
     _require_quality(actor)
     with transaction.atomic():
-        locked = SpikeAlert.objects.select_for_update().select_related("group").get(pk=alert.pk)
+        locked = SpikeAlert.objects.select_for_update(of=("self",)).select_related(
+            "group").get(pk=alert.pk)
         if locked.problem_id is not None:
             return Problem.objects.get(pk=locked.problem_id)
         group = locked.group

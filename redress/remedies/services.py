@@ -323,7 +323,7 @@ def _log(case: Case, actor: User | None, remedy: Remedy, text: str, *, public: b
 
 def _locked(case: Case) -> Case:
     try:
-        return Case.objects.select_for_update().select_related(
+        return Case.objects.select_for_update(of=("self",)).select_related(
             "customer", "department__organisation").get(pk=case.pk)
     except Case.DoesNotExist as exc:
         raise NotFound(_("No such case.")) from exc
@@ -450,7 +450,8 @@ def _arm_approval(remedy: Remedy) -> None:
 def _pending(remedy: Remedy, actor: User, *, action: str) -> tuple[Remedy, Case]:
     """Lock a remedy waiting for approval and check the actor may decide it."""
     case = _locked(remedy.case)
-    remedy = Remedy.objects.select_for_update().select_related("option").get(pk=remedy.pk)
+    remedy = Remedy.objects.select_for_update(of=("self",)).select_related("option").get(
+        pk=remedy.pk)
     if not case_visible_to(actor, case):
         raise NotFound(_("No such remedy."))
     if remedy.status != RemedyStatus.PENDING_APPROVAL:
@@ -559,7 +560,8 @@ def remedy_counter(*, remedy: Remedy, actor: User, reason: str, amount: object,
 
 def _own(remedy: Remedy, actor: User) -> tuple[Remedy, Case]:
     case = _locked(remedy.case)
-    remedy = Remedy.objects.select_for_update().select_related("option").get(pk=remedy.pk)
+    remedy = Remedy.objects.select_for_update(of=("self",)).select_related("option").get(
+        pk=remedy.pk)
     if not case_visible_to(actor, case):
         raise NotFound(_("No such remedy."))
     if not case_actionable_by(actor, case):
