@@ -1,0 +1,265 @@
+"""Every write triage makes: reading a new case on intake (labels, priority, routing,
+repeats and duplicates) and merging a duplicate into the case it repeats.
+
+`case_triage` runs inside intake's transaction, after the case is stored and before its
+clocks start, so the first screen, the receipt and the SLA policy all see the reading.
+It never breaks intake: whatever goes wrong is logged and rolled back to a savepoint,
+and the case is stored unread.
+"""
+
+import logging
+import re
+import time
+import unicodedata
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from rapidfuzz import fuzz
+
+from redress.accounts.models import Organisation, User
+from redress.cases.models import Case, CloseReason, EventKind, Kind, Status
+from redress.cases.selectors import case_visible_to
+from redress.cases.services import (
+    case_log,
+    case_move_department,
+    case_priority_set,
+    case_record_labels,
+    case_transition,
+)
+from redress.common.errors import Conflict, Invalid, NotFound
+from redress.triage import engine
+from redress.triage.models import CaseLink, LinkKind, PriorityRule, RoutingRule, TriageRecord
+from redress.triage.reading import Reading
+
+logger = logging.getLogger(__name__)
+
+DUPLICATE_SCORE = 90.0  # rapidfuzz ratio on the normalised texts, 0–100
+DUPLICATE_CANDIDATES = 200  # the most recent texts compared with a new one
+# Shorter than this after normalising ("😡😡", "??") is too little to call a duplicate.
+DUPLICATE_MIN_LENGTH = 6
+# Long complaints are compared on their beginning: the same complaint sent twice starts
+# the same way, and the comparison stays within the intake budget.
+COMPARE_CHARS = 1000
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def text_normalise(text: str) -> str:
+    """The text as compared: full-width folded to half-width, lower case, and only letters
+    and digits kept (no spaces, punctuation, emoji or control characters)."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text or "").casefold())
+
+
+# -- the priority rule ---------------------------------------------------------------------
+
+
+def priority_by_rule(labels: dict[str, Any], rule: PriorityRule | None) -> str:
+    """The priority the labels imply under the organisation's rule (TAXONOMY.md's when
+    it has none)."""
+    rule = rule or PriorityRule()
+    risks = set(labels.get("risks") or [])
+    if risks & set(rule.p1_risks):
+        return "P1"
+    if labels.get("emotion") in rule.p2_emotions or risks & set(rule.p2_risks):
+        return "P2"
+    if labels.get("kind") in ("", None, Kind.COMPLAINT):
+        return rule.complaint_priority
+    return rule.other_priority
+
+
+def _organisation_of(case: Case) -> Organisation | None:
+    return case.department.organisation if case.department_id and case.department else None
+
+
+# -- routing -------------------------------------------------------------------------------
+
+
+def routing_suggest(
+    *, organisation: Organisation, labels: dict[str, Any], text: str, location: str
+) -> RoutingRule | None:
+    """The first active rule, by rank, whose every filled-in condition holds."""
+    normalised = text_normalise(text)
+    place = text_normalise(location)
+    risks = set(labels.get("risks") or [])
+    rules = (RoutingRule.objects.filter(organisation=organisation, active=True)
+             .select_related("department").order_by("rank", "id"))
+    for rule in rules:
+        if rule.scenario and rule.scenario != labels.get("scenario"):
+            continue
+        if rule.risk and rule.risk not in risks:
+            continue
+        keywords = [text_normalise(k) for k in rule.keyword_list()]
+        keywords = [k for k in keywords if k]
+        if keywords and not any(k in normalised for k in keywords):
+            continue
+        wanted_place = text_normalise(rule.location_contains)
+        if wanted_place and wanted_place not in place:
+            continue
+        return rule
+    return None
+
+
+# -- repeats and duplicates ----------------------------------------------------------------
+
+
+def _same_organisation(case: Case) -> Q:
+    organisation = _organisation_of(case)
+    if organisation is None:
+        return Q(department__isnull=True)
+    return Q(department__organisation=organisation)
+
+
+def _repeats_of(case: Case) -> list[Case]:
+    """Earlier cases of the same customer (the same phone, e-mail or external id, whoever
+    recorded them) received within the repeat window, in the same organisation."""
+    customer = case.customer
+    same = Q()
+    if customer.phone.strip():
+        same |= Q(customer__phone=customer.phone.strip())
+    if customer.email.strip():
+        same |= Q(customer__email__iexact=customer.email.strip())
+    if customer.external_id.strip():
+        same |= Q(customer__external_id=customer.external_id.strip())
+    if not same:
+        return []
+    since = case.received_at - timedelta(days=settings.REDRESS_REPEAT_WINDOW_DAYS)
+    return list(
+        Case.objects.filter(same, _same_organisation(case), received_at__gte=since,
+                            received_at__lte=case.received_at)
+        .exclude(pk=case.pk).order_by("-received_at", "-id")[:20]
+    )
+
+
+def _duplicates_of(case: Case) -> list[tuple[int, float]]:
+    """Cases of the same organisation received within the duplicate window whose words
+    are (nearly) the same as this one's: (case id, similarity 0–100), best first."""
+    mine = text_normalise(case.description)[:COMPARE_CHARS]
+    if len(mine) < DUPLICATE_MIN_LENGTH:
+        return []
+    window = timedelta(hours=settings.REDRESS_DUPLICATE_WINDOW_HOURS)
+    candidates = (
+        Case.objects.filter(_same_organisation(case),
+                            received_at__gte=case.received_at - window,
+                            received_at__lte=case.received_at + window)
+        .exclude(pk=case.pk).exclude(close_reason=CloseReason.DUPLICATE)
+        .order_by("-received_at", "-id").values_list("pk", "description")
+        [:DUPLICATE_CANDIDATES]
+    )
+    found = []
+    for pk, description in candidates:
+        theirs = text_normalise(description)[:COMPARE_CHARS]
+        # score_cutoff lets rapidfuzz give up early on texts of very different length.
+        score = 100.0 if theirs == mine else fuzz.ratio(mine, theirs,
+                                                        score_cutoff=DUPLICATE_SCORE)
+        if score >= DUPLICATE_SCORE:
+            found.append((pk, round(score, 1)))
+    return sorted(found, key=lambda item: -item[1])
+
+
+# -- intake --------------------------------------------------------------------------------
+
+
+def case_triage(*, case: Case, explicit_priority: bool = False) -> Case:
+    """Read a newly stored case and act on the reading, inside the caller's transaction.
+
+    Records the labels (as triage, no actor), links earlier cases of the same customer
+    (flagging `repeat`) and near-identical complaints (as duplicates to suggest), sets the
+    priority by the organisation's rule unless the sender chose one, suggests a department
+    by the routing rules (moving the case there only with REDRESS_TRIAGE_AUTO_ROUTE), and
+    keeps the whole reading in a `TriageRecord`. Returns the case as it now is.
+
+    Never raises: on any error nothing of this is stored and the case is returned as it
+    was, unread; the error is logged.
+    """
+    try:
+        with transaction.atomic():
+            return _triage(case, explicit_priority)
+    except Exception:
+        logger.exception("Triage failed for case %s; it is stored unread.", case.pk)
+        return case
+
+
+def _triage(case: Case, explicit_priority: bool) -> Case:
+    started = time.perf_counter()
+    reading: Reading = engine.triage_text(case.description)
+    read_ms = (time.perf_counter() - started) * 1000
+    labels = reading.labels()
+    repeats = _repeats_of(case)
+    if repeats and "repeat" not in labels["risks"]:
+        labels["risks"] = [*labels["risks"], "repeat"]
+    case = case_record_labels(case=case, actor=None, labels=labels, source="triage")
+    organisation = _organisation_of(case)
+    rule_priority = ""
+    if not explicit_priority:
+        rule = (PriorityRule.objects.filter(organisation=organisation).first()
+                if organisation else None)
+        rule_priority = priority_by_rule(labels, rule)
+        case = case_priority_set(case=case, actor=None, priority=rule_priority,
+                                 source="triage")
+    routing = (routing_suggest(organisation=organisation, labels=labels,
+                               text=case.description, location=case.location)
+               if organisation else None)
+    if (routing is not None and settings.REDRESS_TRIAGE_AUTO_ROUTE
+            and case.department is not None and case.department.is_default_intake):
+        case = case_move_department(case=case, actor=None, department=routing.department,
+                                    source="triage")
+    CaseLink.objects.bulk_create(
+        [CaseLink(case=case, other=other, kind=LinkKind.REPEAT) for other in repeats]
+        + [CaseLink(case=case, other_id=pk, kind=LinkKind.DUPLICATE_SUGGESTED, score=score)
+           for pk, score in _duplicates_of(case)]
+    )
+    TriageRecord.objects.create(
+        case=case, reading=reading.as_json(),
+        model_version=str(getattr(engine, "MODEL_VERSION", "")), duration_ms=read_ms,
+        priority=rule_priority,
+        suggested_department=routing.department if routing else None, routing_rule=routing,
+    )
+    return case
+
+
+# -- staff actions -------------------------------------------------------------------------
+
+
+def case_department_accept(*, case: Case, actor: User) -> Case:
+    """Move a case to the department triage suggested for it (supervisors decide)."""
+    record = TriageRecord.objects.select_related("suggested_department").filter(
+        case=case).first()
+    if record is None or record.suggested_department is None:
+        raise Conflict(_("Triage suggested no department for this case."))
+    return case_move_department(case=case, actor=actor,
+                                department=record.suggested_department)
+
+
+def case_merge_duplicate(*, case: Case, into: Case, actor: User) -> Case:
+    """Close `case` as a duplicate of `into`. Both stay, with everything the customer
+    sent; each timeline gets a note naming the other. Only someone who may act on `case`
+    (its owner, or a supervisor) merges it, and only into a case they can see."""
+    if into.pk == case.pk:
+        raise Invalid(_("A case cannot be merged into itself."), field="into")
+    into = Case.objects.select_related("department").get(pk=into.pk)  # as it is now
+    if not case_visible_to(actor, into):
+        raise NotFound(_("No such case."))
+    if into.close_reason == CloseReason.DUPLICATE:
+        raise Conflict(_("%(reference)s is itself closed as a duplicate; merge into the case "
+                         "it duplicates.") % {"reference": into.reference})
+    with transaction.atomic():
+        closed = case_transition(
+            case=case, actor=actor, to=Status.CLOSED, close_reason=CloseReason.DUPLICATE,
+            via="triage",
+        )
+        CaseLink.objects.get_or_create(case=closed, other=into, kind=LinkKind.MERGED,
+                                       defaults={"created_by": actor})
+        case_log(case=closed, actor=actor, kind=EventKind.NOTE,
+                 message=gettext("Closed as a duplicate of %(other)s.")
+                 % {"other": into.reference},
+                 after={"merged_into": into.reference})
+        case_log(case=into, actor=actor, kind=EventKind.NOTE,
+                 message=gettext("%(other)s was closed as a duplicate of this case.")
+                 % {"other": closed.reference},
+                 after={"merged_from": closed.reference})
+    return closed
+
