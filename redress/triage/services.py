@@ -21,8 +21,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz
 
-from redress.accounts.models import Organisation, User
-from redress.cases.models import Case, CloseReason, EventKind, Kind, Status
+from redress.accounts.models import Department, Organisation, User
+from redress.cases.models import Case, CloseReason, EventKind, Kind, Risk, Scenario, Status
 from redress.cases.selectors import case_visible_to
 from redress.cases.services import (
     case_log,
@@ -31,6 +31,7 @@ from redress.cases.services import (
     case_record_labels,
     case_transition,
 )
+from redress.cases.validation import clean_choice, clean_short_text
 from redress.common.errors import Conflict, Invalid, NotFound
 from redress.triage import engine
 from redress.triage.models import CaseLink, LinkKind, PriorityRule, RoutingRule, TriageRecord
@@ -101,6 +102,34 @@ def routing_suggest(
             continue
         return rule
     return None
+
+
+def routing_rule_create(
+    *, organisation: Organisation, department: Department, name: str, rank: int = 100,
+    scenario: str = "", risk: str = "", keywords: list[str] | None = None,
+    location_contains: str = "",
+) -> RoutingRule:
+    """Add a routing rule. Refuses (`Invalid`, naming the field) a department of another
+    organisation, an unknown scenario or risk, and a rule with no condition at all (it
+    would send every complaint to one department)."""
+    name = clean_short_text(name, field="name")
+    if not name:
+        raise Invalid(_("Please give the rule a name."), field="name")
+    if department.organisation_id != organisation.pk:
+        raise Invalid(_("Choose a department of the same organisation."), field="department")
+    scenario = clean_choice(scenario, field="scenario", choices=["", *Scenario.values])
+    risk = clean_choice(risk, field="risk", choices=["", *Risk.values])
+    words = [clean_short_text(word, field="keywords", max_length=100)
+             for word in keywords or []]
+    words = [word for word in words if word]
+    location_contains = clean_short_text(location_contains, field="location_contains")
+    if not (scenario or risk or words or location_contains):
+        raise Invalid(_("Give the rule at least one condition."), field="keywords")
+    return RoutingRule.objects.create(
+        organisation=organisation, department=department, name=name, rank=rank,
+        scenario=scenario, risk=risk, keywords="\n".join(words),
+        location_contains=location_contains,
+    )
 
 
 # -- repeats and duplicates ----------------------------------------------------------------

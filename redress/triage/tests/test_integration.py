@@ -16,12 +16,14 @@ from redress.cases.validation import DESCRIPTION_MAX
 from redress.common.errors import Invalid, NotAllowed, NotFound
 from redress.intake.services import public_complaint_submit, staff_case_record
 from redress.sla.models import CaseClock, SlaPolicy
+from redress.triage.demo import demo_routing_rules
 from redress.triage.models import CaseLink, LinkKind, PriorityRule, RoutingRule, TriageRecord
 from redress.triage.selectors import case_triage_view, corrected_cases
 from redress.triage.services import (
     case_department_accept,
     case_merge_duplicate,
     priority_by_rule,
+    routing_rule_create,
     text_normalise,
 )
 from redress.triage.tests.conftest import at
@@ -503,3 +505,36 @@ def test_the_windows_are_measured_from_receipt(agent, department, read_as, momen
         late = _staff(agent, "补录的电话投诉", received_at=at(2026, 11, 30, 9, 0))
     assert CaseLink.objects.filter(case=late, other=first, kind=LinkKind.REPEAT).exists()
     assert late.received_at - first.received_at < timedelta(days=30)
+
+
+class TestRoutingRuleCreate:
+    def test_bad_rules_are_refused_and_nothing_is_stored(self, organisation, department):
+        elsewhere = Department.objects.create(
+            organisation=Organisation.objects.create(name="别家"), name="前台")
+        for kwargs, field in (
+            ({"department": elsewhere, "keywords": ["空调"]}, "department"),
+            ({"department": department}, "keywords"),
+            ({"department": department, "scenario": "weather"}, "scenario"),
+            ({"department": department, "risk": "boredom"}, "risk"),
+            ({"department": department, "keywords": ["<b>"]}, "keywords"),
+        ):
+            with pytest.raises(Invalid) as refused:
+                routing_rule_create(organisation=organisation, name="r", **kwargs)
+            assert refused.value.field == field
+        assert not RoutingRule.objects.exists()
+
+    def test_the_demo_rules_route_the_demo_organisations(self, read_as, moment):
+        hotel = Organisation.objects.create(name="悦来酒店")
+        desk = Department.objects.create(organisation=hotel, name="前台",
+                                         is_default_intake=True)
+        engineering = Department.objects.create(organisation=hotel, name="工程部")
+        Department.objects.create(organisation=hotel, name="客房部")
+        # The restaurant chain has no departments here: its rules are skipped.
+        chain = Organisation.objects.create(name="川味坊餐饮连锁")
+        assert demo_routing_rules([hotel, chain]) == 3
+        read_as(scenario="product_defect")
+        with moment(at(2026, 11, 24, 10, 0)):
+            case = _public("房间空调不制冷")
+        record = TriageRecord.objects.get(case=case)
+        assert record.suggested_department == engineering
+        assert Case.objects.get(pk=case.pk).department == desk
