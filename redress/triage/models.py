@@ -46,6 +46,9 @@ class TriageRecord(models.Model):
         "triage.RoutingRule", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("routing rule"),
     )
+    # The words as compared for duplicates (`services.text_normalise`, the beginning of
+    # long texts), kept so a new case is compared without normalising earlier ones again.
+    text_key = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(_("read at"), default=clock.now)
 
     class Meta:

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from redress.accounts.models import Department, Organisation, User
 from redress.cases.models import Case, CloseReason, EventKind, Kind, Risk, Scenario, Status
@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 DUPLICATE_SCORE = 90.0  # rapidfuzz ratio on the normalised texts, 0–100
 DUPLICATE_CANDIDATES = 200  # the most recent texts compared with a new one
+DUPLICATE_SUGGESTIONS = 5  # the most alike of them offered to merge
 # Shorter than this after normalising ("😡😡", "??") is too little to call a duplicate.
 DUPLICATE_MIN_LENGTH = 6
 # Long complaints are compared on their beginning: the same complaint sent twice starts
@@ -80,10 +81,12 @@ def _organisation_of(case: Case) -> Organisation | None:
 
 
 def routing_suggest(
-    *, organisation: Organisation, labels: dict[str, Any], text: str, location: str
+    *, organisation: Organisation, labels: dict[str, Any], text: str, location: str,
+    normalised: str | None = None,
 ) -> RoutingRule | None:
-    """The first active rule, by rank, whose every filled-in condition holds."""
-    normalised = text_normalise(text)
+    """The first active rule, by rank, whose every filled-in condition holds.
+    `normalised` is `text` already passed through `text_normalise`, when the caller has it."""
+    normalised = text_normalise(text) if normalised is None else normalised
     place = text_normalise(location)
     risks = set(labels.get("risks") or [])
     rules = (RoutingRule.objects.filter(organisation=organisation, active=True)
@@ -135,14 +138,13 @@ def routing_rule_create(
 # -- repeats and duplicates ----------------------------------------------------------------
 
 
-def _same_organisation(case: Case) -> Q:
-    organisation = _organisation_of(case)
+def _in_organisation(organisation: Organisation | None, prefix: str = "") -> Q:
     if organisation is None:
-        return Q(department__isnull=True)
-    return Q(department__organisation=organisation)
+        return Q(**{f"{prefix}department__isnull": True})
+    return Q(**{f"{prefix}department__organisation": organisation})
 
 
-def _repeats_of(case: Case) -> list[Case]:
+def _repeats_of(case: Case, organisation: Organisation | None) -> list[int]:
     """Earlier cases of the same customer (the same phone, e-mail or external id, whoever
     recorded them) received within the repeat window, in the same organisation."""
     customer = case.customer
@@ -157,36 +159,37 @@ def _repeats_of(case: Case) -> list[Case]:
         return []
     since = case.received_at - timedelta(days=settings.REDRESS_REPEAT_WINDOW_DAYS)
     return list(
-        Case.objects.filter(same, _same_organisation(case), received_at__gte=since,
+        Case.objects.filter(same, _in_organisation(organisation), received_at__gte=since,
                             received_at__lte=case.received_at)
-        .exclude(pk=case.pk).order_by("-received_at", "-id")[:20]
+        .exclude(pk=case.pk).order_by("-received_at", "-id").values_list("pk", flat=True)[:20]
     )
 
 
-def _duplicates_of(case: Case) -> list[tuple[int, float]]:
+def _duplicates_of(
+    case: Case, organisation: Organisation | None, text_key: str
+) -> list[tuple[int, float]]:
     """Cases of the same organisation received within the duplicate window whose words
-    are (nearly) the same as this one's: (case id, similarity 0–100), best first."""
-    mine = text_normalise(case.description)[:COMPARE_CHARS]
-    if len(mine) < DUPLICATE_MIN_LENGTH:
+    are (nearly) the same as this one's: (case id, similarity 0–100), best first.
+
+    Compares the normalised text kept with each earlier reading, so no earlier complaint
+    is normalised again; at most the most recent DUPLICATE_CANDIDATES are compared."""
+    if len(text_key) < DUPLICATE_MIN_LENGTH:
         return []
     window = timedelta(hours=settings.REDRESS_DUPLICATE_WINDOW_HOURS)
-    candidates = (
-        Case.objects.filter(_same_organisation(case),
-                            received_at__gte=case.received_at - window,
-                            received_at__lte=case.received_at + window)
-        .exclude(pk=case.pk).exclude(close_reason=CloseReason.DUPLICATE)
-        .order_by("-received_at", "-id").values_list("pk", "description")
+    candidates = list(
+        TriageRecord.objects.filter(
+            _in_organisation(organisation, "case__"),
+            case__received_at__gte=case.received_at - window,
+            case__received_at__lte=case.received_at + window,
+        )
+        .exclude(case_id=case.pk).exclude(case__close_reason=CloseReason.DUPLICATE)
+        .order_by("-case__received_at", "-case_id").values_list("case_id", "text_key")
         [:DUPLICATE_CANDIDATES]
     )
-    found = []
-    for pk, description in candidates:
-        theirs = text_normalise(description)[:COMPARE_CHARS]
-        # score_cutoff lets rapidfuzz give up early on texts of very different length.
-        score = 100.0 if theirs == mine else fuzz.ratio(mine, theirs,
-                                                        score_cutoff=DUPLICATE_SCORE)
-        if score >= DUPLICATE_SCORE:
-            found.append((pk, round(score, 1)))
-    return sorted(found, key=lambda item: -item[1])
+    # score_cutoff lets rapidfuzz skip texts of very different length without comparing.
+    found = process.extract(text_key, [key for _pk, key in candidates], scorer=fuzz.ratio,
+                            score_cutoff=DUPLICATE_SCORE, limit=DUPLICATE_SUGGESTIONS)
+    return [(candidates[index][0], round(score, 1)) for _key, score, index in found]
 
 
 # -- intake --------------------------------------------------------------------------------
@@ -213,15 +216,18 @@ def case_triage(*, case: Case, explicit_priority: bool = False) -> Case:
 
 
 def _triage(case: Case, explicit_priority: bool) -> Case:
+    # The case as intake created it: its department (and organisation) already loaded.
+    organisation = _organisation_of(case)
+    landed_in = case.department
     started = time.perf_counter()
     reading: Reading = engine.triage_text(case.description)
     read_ms = (time.perf_counter() - started) * 1000
+    text_key = text_normalise(case.description)[:COMPARE_CHARS]
     labels = reading.labels()
-    repeats = _repeats_of(case)
+    repeats = _repeats_of(case, organisation)
     if repeats and "repeat" not in labels["risks"]:
         labels["risks"] = [*labels["risks"], "repeat"]
     case = case_record_labels(case=case, actor=None, labels=labels, source="triage")
-    organisation = _organisation_of(case)
     rule_priority = ""
     if not explicit_priority:
         rule = (PriorityRule.objects.filter(organisation=organisation).first()
@@ -230,21 +236,22 @@ def _triage(case: Case, explicit_priority: bool) -> Case:
         case = case_priority_set(case=case, actor=None, priority=rule_priority,
                                  source="triage")
     routing = (routing_suggest(organisation=organisation, labels=labels,
-                               text=case.description, location=case.location)
+                               text=case.description, location=case.location,
+                               normalised=text_key)
                if organisation else None)
     if (routing is not None and settings.REDRESS_TRIAGE_AUTO_ROUTE
-            and case.department is not None and case.department.is_default_intake):
+            and landed_in is not None and landed_in.is_default_intake):
         case = case_move_department(case=case, actor=None, department=routing.department,
                                     source="triage")
     CaseLink.objects.bulk_create(
-        [CaseLink(case=case, other=other, kind=LinkKind.REPEAT) for other in repeats]
+        [CaseLink(case=case, other_id=pk, kind=LinkKind.REPEAT) for pk in repeats]
         + [CaseLink(case=case, other_id=pk, kind=LinkKind.DUPLICATE_SUGGESTED, score=score)
-           for pk, score in _duplicates_of(case)]
+           for pk, score in _duplicates_of(case, organisation, text_key)]
     )
     TriageRecord.objects.create(
         case=case, reading=reading.as_json(),
         model_version=str(getattr(engine, "MODEL_VERSION", "")), duration_ms=read_ms,
-        priority=rule_priority,
+        priority=rule_priority, text_key=text_key,
         suggested_department=routing.department if routing else None, routing_rule=routing,
     )
     return case
