@@ -175,7 +175,7 @@ class TestTriageNeverBreaksIntake:
         assert not CaseEvent.objects.filter(case=case, kind=EventKind.LABELS).exists()
 
     @pytest.mark.parametrize("text", [
-        "😡😡😡", "\x00\x07\x1b[31m控制字符\u202e反向", "   \t  x", "a" * DESCRIPTION_MAX,
+        "😡😡😡", "\x07\x1b[31m控制字符\u202e反向\x7f", "   \t  x", "a" * DESCRIPTION_MAX,
         "！！！？？？" * 50, "退款" * 5000,
     ])
     def test_odd_words_are_stored_and_read(self, department, moment, text):
@@ -184,6 +184,12 @@ class TestTriageNeverBreaksIntake:
         case.refresh_from_db()
         assert case.description == text
         assert TriageRecord.objects.filter(case=case).exists()
+
+    def test_a_nul_character_is_refused_on_every_database(self, department, moment):
+        with pytest.raises(Invalid) as refused, moment(at(2026, 11, 24, 10, 0)):
+            _public("空调坏了\x00")
+        assert refused.value.field == "description"
+        assert not Case.objects.exists()
 
     def test_too_long_a_complaint_is_refused_by_intake_itself(self, department, moment):
         with pytest.raises(Invalid) as refused, moment(at(2026, 11, 24, 10, 0)):
