@@ -544,3 +544,26 @@ class TestRoutingRuleCreate:
         record = TriageRecord.objects.get(case=case)
         assert record.suggested_department == engineering
         assert Case.objects.get(pk=case.pk).department == desk
+
+
+class TestAdmin:
+    def test_an_administrator_adds_a_rule_and_a_wrong_department_is_refused(
+        self, admin_user, organisation, department
+    ):
+        from django.test import Client
+
+        client = Client()
+        client.force_login(admin_user)
+        assert client.get("/admin/triage/routingrule/add/").status_code == 200
+        elsewhere = Department.objects.create(
+            organisation=Organisation.objects.create(name="别家"), name="前台")
+        form = {"organisation": organisation.pk, "rank": 10, "name": "维修",
+                "keywords": "空调", "department": elsewhere.pk, "active": "on"}
+        response = client.post("/admin/triage/routingrule/add/", form)
+        assert response.status_code == 200 and not RoutingRule.objects.exists()
+        response = client.post("/admin/triage/routingrule/add/",
+                               {**form, "department": department.pk})
+        assert response.status_code == 302
+        assert RoutingRule.objects.get().keyword_list() == ["空调"]
+        assert client.get("/admin/triage/triagerecord/").status_code == 200
+        assert client.get("/admin/triage/caselink/").status_code == 200
