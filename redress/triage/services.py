@@ -233,8 +233,9 @@ def _triage(case: Case, explicit_priority: bool) -> Case:
         rule = (PriorityRule.objects.filter(organisation=organisation).first()
                 if organisation else None)
         rule_priority = priority_by_rule(labels, rule)
-        case = case_priority_set(case=case, actor=None, priority=rule_priority,
-                                 source="triage")
+        if rule_priority != case.priority:
+            case = case_priority_set(case=case, actor=None, priority=rule_priority,
+                                     source="triage")
     routing = (routing_suggest(organisation=organisation, labels=labels,
                                text=case.description, location=case.location,
                                normalised=text_key)
