@@ -28,6 +28,7 @@ from redress.followup.selectors import case_followup_json
 from redress.intake.services import api_case_create
 from redress.playbook.services import WordingFlagged, customer_message_send, wording_guard
 from redress.sla.selectors import case_clocks
+from redress.triage.selectors import case_labels_extra
 
 router = Router(tags=["cases"], auth=StaffToken())
 
@@ -54,8 +55,9 @@ def case_out(case: Case) -> dict[str, Any]:
         "allowed_transitions": sorted(
             lifecycle.allowed_targets(case.status, case.status_before_wait)
         ),
-        "labels": {f: getattr(case, f) for f in ("kind", "scenario", "emotion", "risks",
-                                                   "wants")},
+        "labels": {**{f: getattr(case, f) for f in ("kind", "scenario", "emotion", "risks",
+                                                      "wants")},
+                   **case_labels_extra(case=case)},
         "clocks": clocks.as_json() if (clocks := case_clocks(case=case)) else {},
         "remedies": case_remedies_out(case),
         "followup": case_followup_json(case=case),

@@ -434,6 +434,61 @@ def case_record_labels(
     return case
 
 
+def case_priority_set(
+    *, case: Case, actor: User | None, priority: str, source: str = "staff"
+) -> Case:
+    """Change a case's priority, with the values before and after on its timeline.
+    `actor=None` is triage setting the priority by the rule on intake; a member of staff
+    must be allowed to act on the case."""
+    priority = clean_choice(priority, field="priority", choices=list(Priority.values))
+    with transaction.atomic():
+        case = _locked_case(case, None)
+        if actor is not None:
+            _require_actionable(case, actor)
+        if case.priority == priority:
+            return case
+        before = {"priority": case.priority}
+        case.priority = priority
+        _save(case, ["priority"])
+        event = CaseEvent.objects.create(
+            case=case, actor=actor, kind=EventKind.DETAILS, before=before,
+            after={"priority": priority}, message=source,
+        )
+        _announce(case, [event])
+    return case
+
+
+def case_move_department(
+    *, case: Case, actor: User | None, department: Department, source: str = "staff"
+) -> Case:
+    """Move a case to another department of the same organisation; the move is on the
+    timeline. Only a supervisor or above who may see the case moves it (`actor=None` is
+    automatic routing on intake). The owner, if any, keeps the case."""
+    with transaction.atomic():
+        case = _locked_case(case, None)
+        if actor is not None:
+            _require_actionable(case, actor)
+            if not actor.is_supervisor_or_above:
+                raise NotAllowed(_("Only a supervisor can move a case to another department."))
+        if not case.is_open:
+            raise Conflict(_("This case is closed."))
+        current = case.department
+        if current is not None and department.organisation_id != current.organisation_id:
+            raise Invalid(_("Choose a department of the same organisation."),
+                          field="department")
+        if case.department_id == department.pk:
+            return case
+        before = {"department": current.name if current else None}
+        case.department = department
+        _save(case, ["department"])
+        event = CaseEvent.objects.create(
+            case=case, actor=actor, kind=EventKind.DETAILS, before=before,
+            after={"department": department.name}, message=source,
+        )
+        _announce(case, [event])
+    return case
+
+
 def case_handover(
     *, case: Case, actor: User, to_user: User, reason: str, expected_version: int | None = None
 ) -> Case:

@@ -24,8 +24,17 @@ NAME_MAX = 100
 FUTURE_SKEW = timedelta(minutes=5)
 
 
+def _refuse_nul(text: str, field: str) -> None:
+    # PostgreSQL cannot store a NUL character in text; refuse it on every database alike
+    # rather than fail with a server error on one of them.
+    if "\x00" in text:
+        raise Invalid(_("This text contains a character that cannot be stored (NUL)."),
+                      field=field)
+
+
 def clean_long_text(value: str | None, *, field: str, max_length: int, required: bool) -> str:
     text = value or ""
+    _refuse_nul(text, field)
     if required and not text.strip():
         raise Invalid(_("Please write something here."), field=field)
     if len(text) > max_length:
@@ -40,6 +49,7 @@ def clean_long_text(value: str | None, *, field: str, max_length: int, required:
 def clean_short_text(value: str | None, *, field: str, max_length: int = SHORT_MAX) -> str:
     """Names, places and order numbers: one line, no markup."""
     text = (value or "").strip()
+    _refuse_nul(text, field)
     if len(text) > max_length:
         raise Invalid(
             _("At most %(max)d characters are accepted here.") % {"max": max_length},

@@ -223,6 +223,15 @@ REDRESS_CLOSE_REQUIRES = env_list(
 )
 REDRESS_CAPA_WINDOW_WEEKS = env_int("REDRESS_CAPA_WINDOW_WEEKS", 4)
 
+# Triage on intake: a new case from the same customer (phone, e-mail or external id)
+# within this many days is linked to the earlier ones and flagged `repeat`; the same words
+# received within this many hours are offered to the agent as a duplicate to merge. With
+# auto-route on, a complaint that landed in the default intake department moves at once
+# to the department the routing rules suggest; off (the default), supervisors decide.
+REDRESS_REPEAT_WINDOW_DAYS = env_int("REDRESS_REPEAT_WINDOW_DAYS", 30)
+REDRESS_DUPLICATE_WINDOW_HOURS = env_int("REDRESS_DUPLICATE_WINDOW_HOURS", 72)
+REDRESS_TRIAGE_AUTO_ROUTE = env_bool("REDRESS_TRIAGE_AUTO_ROUTE", False)
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True

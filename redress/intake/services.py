@@ -17,6 +17,7 @@ from redress.cases.services import CustomerDetails, case_auto_acknowledge, case_
 from redress.common.errors import Conflict, Invalid
 from redress.intake.models import IdempotencyRecord
 from redress.sla.services import case_clock_start, timezone_local
+from redress.triage.services import case_triage
 
 IDEMPOTENCY_KEY_MAX = 200
 
@@ -33,10 +34,13 @@ def intake_receipt(case: Case) -> dict[str, Any]:
     }
 
 
-def _received(case: Case) -> Case:
+def _received(case: Case, *, explicit_priority: bool = False) -> Case:
     """Everything that happens the moment a complaint is stored, in the same transaction:
-    its clocks start, and the customer is told it arrived and when a person will answer."""
-    clock_row = case_clock_start(case=case)
+    triage reads it (labels, priority by the rule unless the sender chose one, routing,
+    repeats), its clocks start by the policy for that reading, and the customer is told it
+    arrived and when a person will answer."""
+    case = case_triage(case=case, explicit_priority=explicit_priority)
+    clock_row = case_clock_start(case=case, scenario=case.scenario)
     with translation.override(case.language_code):
         body = gettext(
             "We have received your complaint (reference %(reference)s). A member of our "
@@ -90,7 +94,7 @@ def staff_case_record(
             channel=channel, description=description, customer=customer,
             received_at=received_at, location=location, order_ref=order_ref,
             amount_at_stake=amount_at_stake, priority=priority, created_by=user,
-        ))
+        ), explicit_priority=bool(priority))
 
 
 def _fingerprint(payload: dict[str, Any]) -> str:
@@ -126,7 +130,7 @@ def api_case_create(
             amount_at_stake=payload.get("amount_at_stake"),
             priority=payload.get("priority"),
             created_by=user,
-        ))
+        ), explicit_priority=bool(payload.get("priority")))
 
     if not key:
         with transaction.atomic():

@@ -43,8 +43,9 @@ class StaffCaseForm(forms.Form):
     order_ref = forms.CharField(label=_("Order or booking number"), max_length=100,
                                 required=False)
     amount_at_stake = forms.CharField(label=_("Amount at stake (yuan)"), required=False)
-    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices,
-                                 initial=Priority.P3)
+    # Empty: triage sets it from the reading by the organisation's priority rule.
+    priority = forms.ChoiceField(label=_("Priority"), required=False, initial="",
+                                 choices=[("", _("By the reading (triage)")), *Priority.choices])
 
 
 class TransitionForm(forms.Form):

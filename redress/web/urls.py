@@ -11,6 +11,7 @@ from redress.web.views import (
     playbook,
     portal,
     remedies,
+    triage,
 )
 
 urlpatterns = [
@@ -37,4 +38,5 @@ urlpatterns = [
     *answers.urlpatterns,
     *followup.urlpatterns,
     *lessons.urlpatterns,
+    *triage.urlpatterns,
 ]

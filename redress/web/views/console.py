@@ -43,7 +43,7 @@ from redress.web.forms import (
     StaffCaseForm,
     TransitionForm,
 )
-from redress.web.views import answers, followup, lessons, playbook, remedies
+from redress.web.views import answers, followup, lessons, playbook, remedies, triage
 
 PAGE_SIZE = 50
 
@@ -91,6 +91,7 @@ def _panel(
         **answers.case_page_context(request, case, user),
         **followup.case_page_context(request, case, user),
         **lessons.case_page_context(request, case, user),
+        **triage.case_page_context(request, case, user),
     }, status=status)
 
 

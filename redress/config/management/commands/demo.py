@@ -48,7 +48,6 @@ from redress.lessons.demo import demo_load as lessons_demo_load
 from redress.lessons.demo import demo_root_cause
 from redress.notify.models import OutboundEmail, OutboundSms
 from redress.notify.services import history_recorded
-from redress.playbook.demo import demo_label_cases
 from redress.playbook.demo_answers import demo_load_answers
 from redress.remedies.models import Metric, Remedy, RemedyOption, RemedyStatus, ServiceGuarantee
 from redress.remedies.services import (
@@ -58,6 +57,7 @@ from redress.remedies.services import (
     remedy_execute,
     remedy_propose,
 )
+from redress.triage.demo import demo_routing_rules
 
 DEFAULT_CASES = 200
 PROGRESS_EVERY = 25
@@ -194,6 +194,7 @@ class Command(BaseCommand):
                 % {"staff": len(content.STAFF), "cases": wanted}
             )
             staff = _organisations_and_staff_create()
+            demo_routing_rules(list(Organisation.objects.all()))
             stories = _Planner(staff=staff, rng=random.Random(SEED)).plan(wanted)
             # The demo's messages went out when its cases happened: keep them as sent then,
             # rather than delivering two months of apologies when the worker starts.
@@ -753,10 +754,6 @@ class _Planner:
                     location=story.location, order_ref=story.order_ref,
                     amount_at_stake=story.amount_at_stake, priority=story.priority,
                 )
-            # Read as triage reads a complaint on arrival, so suggestions and the playbook
-            # have labels to work from.
-            demo_label_cases([story.current()])
-            story.case = Case.objects.get(pk=story.current().pk)
 
         story.steps.append(_Step(story.created_at, run))
 

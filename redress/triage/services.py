@@ -1,0 +1,302 @@
+"""Every write triage makes: reading a new case on intake (labels, priority, routing,
+repeats and duplicates) and merging a duplicate into the case it repeats.
+
+`case_triage` runs inside intake's transaction, after the case is stored and before its
+clocks start, so the first screen, the receipt and the SLA policy all see the reading.
+It never breaks intake: whatever goes wrong is logged and rolled back to a savepoint,
+and the case is stored unread.
+"""
+
+import logging
+import re
+import time
+import unicodedata
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from rapidfuzz import fuzz, process
+
+from redress.accounts.models import Department, Organisation, User
+from redress.cases.models import Case, CloseReason, EventKind, Kind, Risk, Scenario, Status
+from redress.cases.selectors import case_visible_to
+from redress.cases.services import (
+    case_log,
+    case_move_department,
+    case_priority_set,
+    case_record_labels,
+    case_transition,
+)
+from redress.cases.validation import clean_choice, clean_short_text
+from redress.common.errors import Conflict, Invalid, NotFound
+from redress.triage import engine
+from redress.triage.models import CaseLink, LinkKind, PriorityRule, RoutingRule, TriageRecord
+from redress.triage.reading import Reading
+
+logger = logging.getLogger(__name__)
+
+DUPLICATE_SCORE = 90.0  # rapidfuzz ratio on the normalised texts, 0–100
+DUPLICATE_CANDIDATES = 200  # the most recent texts compared with a new one
+DUPLICATE_SUGGESTIONS = 5  # the most alike of them offered to merge
+# Shorter than this after normalising ("😡😡", "??") is too little to call a duplicate.
+DUPLICATE_MIN_LENGTH = 6
+# Long complaints are compared on their beginning: the same complaint sent twice starts
+# the same way, and the comparison stays within the intake budget.
+COMPARE_CHARS = 1000
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def text_normalise(text: str) -> str:
+    """The text as compared: full-width folded to half-width, lower case, and only letters
+    and digits kept (no spaces, punctuation, emoji or control characters)."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text or "").casefold())
+
+
+# -- the priority rule ---------------------------------------------------------------------
+
+
+def priority_by_rule(labels: dict[str, Any], rule: PriorityRule | None) -> str:
+    """The priority the labels imply under the organisation's rule (TAXONOMY.md's when
+    it has none)."""
+    rule = rule or PriorityRule()
+    risks = set(labels.get("risks") or [])
+    if risks & set(rule.p1_risks):
+        return "P1"
+    if labels.get("emotion") in rule.p2_emotions or risks & set(rule.p2_risks):
+        return "P2"
+    if labels.get("kind") in ("", None, Kind.COMPLAINT):
+        return rule.complaint_priority
+    return rule.other_priority
+
+
+def _organisation_of(case: Case) -> Organisation | None:
+    return case.department.organisation if case.department_id and case.department else None
+
+
+# -- routing -------------------------------------------------------------------------------
+
+
+def routing_suggest(
+    *, organisation: Organisation, labels: dict[str, Any], text: str, location: str,
+    normalised: str | None = None,
+) -> RoutingRule | None:
+    """The first active rule, by rank, whose every filled-in condition holds.
+    `normalised` is `text` already passed through `text_normalise`, when the caller has it."""
+    normalised = text_normalise(text) if normalised is None else normalised
+    place = text_normalise(location)
+    risks = set(labels.get("risks") or [])
+    rules = (RoutingRule.objects.filter(organisation=organisation, active=True)
+             .select_related("department").order_by("rank", "id"))
+    for rule in rules:
+        if rule.scenario and rule.scenario != labels.get("scenario"):
+            continue
+        if rule.risk and rule.risk not in risks:
+            continue
+        keywords = [text_normalise(k) for k in rule.keyword_list()]
+        keywords = [k for k in keywords if k]
+        if keywords and not any(k in normalised for k in keywords):
+            continue
+        wanted_place = text_normalise(rule.location_contains)
+        if wanted_place and wanted_place not in place:
+            continue
+        return rule
+    return None
+
+
+def routing_rule_create(
+    *, organisation: Organisation, department: Department, name: str, rank: int = 100,
+    scenario: str = "", risk: str = "", keywords: list[str] | None = None,
+    location_contains: str = "",
+) -> RoutingRule:
+    """Add a routing rule. Refuses (`Invalid`, naming the field) a department of another
+    organisation, an unknown scenario or risk, and a rule with no condition at all (it
+    would send every complaint to one department)."""
+    name = clean_short_text(name, field="name")
+    if not name:
+        raise Invalid(_("Please give the rule a name."), field="name")
+    if department.organisation_id != organisation.pk:
+        raise Invalid(_("Choose a department of the same organisation."), field="department")
+    scenario = clean_choice(scenario, field="scenario", choices=["", *Scenario.values])
+    risk = clean_choice(risk, field="risk", choices=["", *Risk.values])
+    words = [clean_short_text(word, field="keywords", max_length=100)
+             for word in keywords or []]
+    words = [word for word in words if word]
+    location_contains = clean_short_text(location_contains, field="location_contains")
+    if not (scenario or risk or words or location_contains):
+        raise Invalid(_("Give the rule at least one condition."), field="keywords")
+    return RoutingRule.objects.create(
+        organisation=organisation, department=department, name=name, rank=rank,
+        scenario=scenario, risk=risk, keywords="\n".join(words),
+        location_contains=location_contains,
+    )
+
+
+# -- repeats and duplicates ----------------------------------------------------------------
+
+
+def _in_organisation(organisation: Organisation | None, prefix: str = "") -> Q:
+    if organisation is None:
+        return Q(**{f"{prefix}department__isnull": True})
+    return Q(**{f"{prefix}department__organisation": organisation})
+
+
+def _repeats_of(case: Case, organisation: Organisation | None) -> list[int]:
+    """Earlier cases of the same customer (the same phone, e-mail or external id, whoever
+    recorded them) received within the repeat window, in the same organisation."""
+    customer = case.customer
+    same = Q()
+    if customer.phone.strip():
+        same |= Q(customer__phone=customer.phone.strip())
+    if customer.email.strip():
+        same |= Q(customer__email__iexact=customer.email.strip())
+    if customer.external_id.strip():
+        same |= Q(customer__external_id=customer.external_id.strip())
+    if not same:
+        return []
+    since = case.received_at - timedelta(days=settings.REDRESS_REPEAT_WINDOW_DAYS)
+    return list(
+        Case.objects.filter(same, _in_organisation(organisation), received_at__gte=since,
+                            received_at__lte=case.received_at)
+        .exclude(pk=case.pk).order_by("-received_at", "-id").values_list("pk", flat=True)[:20]
+    )
+
+
+def _duplicates_of(
+    case: Case, organisation: Organisation | None, text_key: str
+) -> list[tuple[int, float]]:
+    """Cases of the same organisation received within the duplicate window whose words
+    are (nearly) the same as this one's: (case id, similarity 0–100), best first.
+
+    Compares the normalised text kept with each earlier reading, so no earlier complaint
+    is normalised again; at most the most recent DUPLICATE_CANDIDATES are compared."""
+    if len(text_key) < DUPLICATE_MIN_LENGTH:
+        return []
+    window = timedelta(hours=settings.REDRESS_DUPLICATE_WINDOW_HOURS)
+    candidates = list(
+        TriageRecord.objects.filter(
+            _in_organisation(organisation, "case__"),
+            case__received_at__gte=case.received_at - window,
+            case__received_at__lte=case.received_at + window,
+        )
+        .exclude(case_id=case.pk).exclude(case__close_reason=CloseReason.DUPLICATE)
+        .order_by("-case__received_at", "-case_id").values_list("case_id", "text_key")
+        [:DUPLICATE_CANDIDATES]
+    )
+    # score_cutoff lets rapidfuzz skip texts of very different length without comparing.
+    found = process.extract(text_key, [key for _pk, key in candidates], scorer=fuzz.ratio,
+                            score_cutoff=DUPLICATE_SCORE, limit=DUPLICATE_SUGGESTIONS)
+    return [(candidates[index][0], round(score, 1)) for _key, score, index in found]
+
+
+# -- intake --------------------------------------------------------------------------------
+
+
+def case_triage(*, case: Case, explicit_priority: bool = False) -> Case:
+    """Read a newly stored case and act on the reading, inside the caller's transaction.
+
+    Records the labels (as triage, no actor), links earlier cases of the same customer
+    (flagging `repeat`) and near-identical complaints (as duplicates to suggest), sets the
+    priority by the organisation's rule unless the sender chose one, suggests a department
+    by the routing rules (moving the case there only with REDRESS_TRIAGE_AUTO_ROUTE), and
+    keeps the whole reading in a `TriageRecord`. Returns the case as it now is.
+
+    Never raises: on any error nothing of this is stored and the case is returned as it
+    was, unread; the error is logged.
+    """
+    try:
+        with transaction.atomic():
+            return _triage(case, explicit_priority)
+    except Exception:
+        logger.exception("Triage failed for case %s; it is stored unread.", case.pk)
+        return case
+
+
+def _triage(case: Case, explicit_priority: bool) -> Case:
+    # The case as intake created it: its department (and organisation) already loaded.
+    organisation = _organisation_of(case)
+    landed_in = case.department
+    started = time.perf_counter()
+    reading: Reading = engine.triage_text(case.description)
+    read_ms = (time.perf_counter() - started) * 1000
+    text_key = text_normalise(case.description)[:COMPARE_CHARS]
+    labels = reading.labels()
+    repeats = _repeats_of(case, organisation)
+    if repeats and "repeat" not in labels["risks"]:
+        labels["risks"] = [*labels["risks"], "repeat"]
+    case = case_record_labels(case=case, actor=None, labels=labels, source="triage")
+    rule_priority = ""
+    if not explicit_priority:
+        rule = (PriorityRule.objects.filter(organisation=organisation).first()
+                if organisation else None)
+        rule_priority = priority_by_rule(labels, rule)
+        if rule_priority != case.priority:
+            case = case_priority_set(case=case, actor=None, priority=rule_priority,
+                                     source="triage")
+    routing = (routing_suggest(organisation=organisation, labels=labels,
+                               text=case.description, location=case.location,
+                               normalised=text_key)
+               if organisation else None)
+    if (routing is not None and settings.REDRESS_TRIAGE_AUTO_ROUTE
+            and landed_in is not None and landed_in.is_default_intake):
+        case = case_move_department(case=case, actor=None, department=routing.department,
+                                    source="triage")
+    CaseLink.objects.bulk_create(
+        [CaseLink(case=case, other_id=pk, kind=LinkKind.REPEAT) for pk in repeats]
+        + [CaseLink(case=case, other_id=pk, kind=LinkKind.DUPLICATE_SUGGESTED, score=score)
+           for pk, score in _duplicates_of(case, organisation, text_key)]
+    )
+    TriageRecord.objects.create(
+        case=case, reading=reading.as_json(),
+        model_version=str(getattr(engine, "MODEL_VERSION", "")), duration_ms=read_ms,
+        priority=rule_priority, text_key=text_key,
+        suggested_department=routing.department if routing else None, routing_rule=routing,
+    )
+    return case
+
+
+# -- staff actions -------------------------------------------------------------------------
+
+
+def case_department_accept(*, case: Case, actor: User) -> Case:
+    """Move a case to the department triage suggested for it (supervisors decide)."""
+    record = TriageRecord.objects.select_related("suggested_department").filter(
+        case=case).first()
+    if record is None or record.suggested_department is None:
+        raise Conflict(_("Triage suggested no department for this case."))
+    return case_move_department(case=case, actor=actor,
+                                department=record.suggested_department)
+
+
+def case_merge_duplicate(*, case: Case, into: Case, actor: User) -> Case:
+    """Close `case` as a duplicate of `into`. Both stay, with everything the customer
+    sent; each timeline gets a note naming the other. Only someone who may act on `case`
+    (its owner, or a supervisor) merges it, and only into a case they can see."""
+    if into.pk == case.pk:
+        raise Invalid(_("A case cannot be merged into itself."), field="into")
+    into = Case.objects.select_related("department").get(pk=into.pk)  # as it is now
+    if not case_visible_to(actor, into):
+        raise NotFound(_("No such case."))
+    if into.close_reason == CloseReason.DUPLICATE:
+        raise Conflict(_("%(reference)s is itself closed as a duplicate; merge into the case "
+                         "it duplicates.") % {"reference": into.reference})
+    with transaction.atomic():
+        closed = case_transition(
+            case=case, actor=actor, to=Status.CLOSED, close_reason=CloseReason.DUPLICATE,
+            via="triage",
+        )
+        CaseLink.objects.get_or_create(case=closed, other=into, kind=LinkKind.MERGED,
+                                       defaults={"created_by": actor})
+        case_log(case=closed, actor=actor, kind=EventKind.NOTE,
+                 message=gettext("Closed as a duplicate of %(other)s.")
+                 % {"other": into.reference},
+                 after={"merged_into": into.reference})
+        case_log(case=into, actor=actor, kind=EventKind.NOTE,
+                 message=gettext("%(other)s was closed as a duplicate of this case.")
+                 % {"other": closed.reference},
+                 after={"merged_from": closed.reference})
+    return closed
+

@@ -1,0 +1,8 @@
+"""Forms of the triage section of the case page."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label=_("Merge into case"), max_length=20)
