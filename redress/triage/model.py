@@ -1,0 +1,464 @@
+"""The learned part of triage, and how it is combined with the rules.
+
+Features: TF-IDF of character 1–3-grams of the normalised text (Chinese needs no word
+segmentation for this, and it is fast), TF-IDF of English words and word pairs, and the
+rule hits of rules.py (negated hits apart) as extra columns.
+
+Heads, all logistic regressions with balanced class weights:
+- kind (4 classes), emotion (6), scenario (3 classes, trained on complaints only: a message
+  that is not a complaint has scenario `none`),
+- one binary head per risk and per want; its threshold is chosen on out-of-fold
+  predictions of the training data (risks: the best F2, recall
+  weighing more, counting the risks the rules force on; wants: the best F1).
+
+All heads are stacked into one weight matrix, so reading a message is one sparse product.
+
+Modes (for the baselines of bench/triage.py and `evaluate --mode`):
+- `combined` (the product): n-grams + rule features, and the `risk:*` rules force a risk
+  on unless negated;
+- `tfidf`: n-grams only, no rules at all;
+- `rules`: keyword rules alone (no learning).
+"""
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from redress.triage.corpus import EMOTIONS, KINDS, MULTI, RISKS, SCENARIOS, WANTS, Example
+from redress.triage.normalise import Text, normalise
+from redress.triage.rules import FEATURE_NAMES, Hit, rule_features, rule_hits
+
+MODEL_VERSION = 3
+MODES = ("combined", "tfidf", "rules")
+RULE_WEIGHT = 0.3
+C_VALUE = 30.0
+COMPLAINT_SCENARIOS = ("product_defect", "process_system", "human_error")
+FORCE_FLOOR = 0.2
+
+
+@dataclass
+class Parsed:
+    """One message after normalisation and rules."""
+
+    text: Text
+    hits: list[Hit]
+
+
+def parse(original: str) -> Parsed:
+    text = normalise(original)
+    return Parsed(text, rule_hits(text.text))
+
+
+@dataclass
+class Prediction:
+    kind: str
+    scenario: str
+    emotion: str
+    risks: tuple[str, ...]
+    wants: tuple[str, ...]
+    confidence: dict[str, float]
+    cues_by_label: dict[str, list[str]]
+    probabilities: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------
+# Heads: (name, classes, kind of head)
+HEADS: list[tuple[str, tuple[str, ...], str]] = [
+    ("kind", KINDS, "multi"),
+    ("scenario", COMPLAINT_SCENARIOS, "multi"),
+    ("emotion", EMOTIONS, "multi"),
+    *[(f"risks:{r}", ("no", r), "binary") for r in RISKS],
+    *[(f"wants:{w}", ("no", w), "binary") for w in WANTS],
+]
+
+
+def _targets(examples: Sequence[Example], head: str) -> list[str]:
+    if head.startswith(("risks:", "wants:")):
+        field_name, value = head.split(":")
+        return [value if value in getattr(e, field_name) else "no" for e in examples]
+    return [getattr(e, head) for e in examples]
+
+
+def _word_analyzer() -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(analyzer="word", token_pattern=r"[a-z][a-z']+|\d+",  # noqa: S106
+                           ngram_range=(1, 2), min_df=1, sublinear_tf=True,
+                           dtype=np.float32)
+
+
+def _char_analyzer() -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True,
+                           dtype=np.float32)
+
+
+def _rule_matrix(parsed: Sequence[Parsed]) -> sparse.csr_matrix:
+    index = {name: i for i, name in enumerate(FEATURE_NAMES)}
+    rows, cols, vals = [], [], []
+    for row, item in enumerate(parsed):
+        for name, count in rule_features(item.hits).items():
+            if name in index:
+                rows.append(row)
+                cols.append(index[name])
+                vals.append(RULE_WEIGHT * math.log1p(count) / math.log(2))
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(parsed), len(FEATURE_NAMES)),
+                             dtype=np.float32)
+
+
+class TriageModel:
+    """A trained model (or the rules alone, mode `rules`)."""
+
+    def __init__(self, mode: str = "combined") -> None:
+        if mode not in MODES:
+            raise ValueError(mode)
+        self.mode = mode
+        self.version = MODEL_VERSION
+        self.meta: dict[str, Any] = {}
+        self.char: Any = None
+        self.word: Any = None
+        self.feature_names: list[str] = []
+        self.weights: np.ndarray = np.zeros((0, 0), dtype=np.float32)
+        self.bias: np.ndarray = np.zeros(0, dtype=np.float32)
+        self.columns: dict[str, tuple[int, int]] = {}  # head → (first column, width)
+        self.thresholds: dict[str, float] = {}
+
+    # ---- features ---------------------------------------------------------------------
+    def features(self, parsed: Sequence[Parsed]) -> sparse.csr_matrix:
+        texts = [p.text.text for p in parsed]
+        blocks = [self.char.transform(texts), self.word.transform(texts)]
+        if self.mode == "combined":
+            blocks.append(_rule_matrix(parsed))
+        return sparse.hstack(blocks, format="csr", dtype=np.float32)
+
+    # ---- training ---------------------------------------------------------------------
+    def fit(self, examples: Sequence[Example], *, folds: int = 5,
+            progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+        """Train on the examples; with `folds` ≥ 2, first choose the binary thresholds
+        on out-of-fold predictions and return the cross-validated scores."""
+        say = progress or (lambda message: None)
+        started = time.monotonic()
+        if self.mode == "rules":
+            return {}
+        parsed = [parse(e.text) for e in examples]
+        scores: dict[str, Any] = {}
+        if folds >= 2 and len(examples) >= folds * 4:
+            say(f"cross-validating ({folds} folds) on {len(examples)} examples …")
+            scores = self._cross_validate(examples, parsed, folds, say)
+        say("fitting the final model …")
+        self._fit_once(examples, parsed)
+        self.meta["trained_seconds"] = round(time.monotonic() - started, 2)
+        return scores
+
+    def _fit_once(self, examples: Sequence[Example], parsed: Sequence[Parsed]) -> None:
+        from sklearn.linear_model import LogisticRegression
+
+        self.char, self.word = _char_analyzer(), _word_analyzer()
+        texts = [p.text.text for p in parsed]
+        self.char.fit(texts)
+        self.word.fit(texts)
+        self.feature_names = [*self.char.get_feature_names_out().tolist(),
+                              *self.word.get_feature_names_out().tolist()]
+        if self.mode == "combined":
+            self.feature_names.extend(f"rule={name}" for name in FEATURE_NAMES)
+        matrix = self.features(parsed)
+        columns: list[np.ndarray] = []
+        biases: list[np.ndarray] = []
+        self.columns = {}
+        width = 0
+        for head, classes, _shape in HEADS:
+            rows = list(range(len(examples)))
+            if head == "scenario":
+                rows = [i for i, e in enumerate(examples) if e.kind == "complaint"]
+            targets = _targets([examples[i] for i in rows], head)
+            present = sorted(set(targets))
+            if len(present) < 2:
+                # Nothing to learn: a constant head that says "no" (or the one class).
+                coef = np.zeros((matrix.shape[1], len(classes)), dtype=np.float32)
+                bias = np.full(len(classes), -5.0, dtype=np.float32)
+                if present:
+                    bias[classes.index(present[0])] = 5.0
+            else:
+                model = LogisticRegression(C=C_VALUE, class_weight="balanced", max_iter=500,
+                                           solver="newton-cg")
+                model.fit(matrix[rows], targets)
+                coef = np.zeros((matrix.shape[1], len(classes)), dtype=np.float32)
+                bias = np.full(len(classes), -30.0, dtype=np.float32)
+                learned = list(model.classes_)
+                if len(learned) == 2 and model.coef_.shape[0] == 1:
+                    # Binary: column 1 holds the weights towards the positive value.
+                    sign = 1.0 if learned[1] == classes[1] else -1.0
+                    coef[:, 1] = sign * model.coef_[0]
+                    bias[1] = sign * model.intercept_[0]
+                    bias[0] = 0.0
+                else:
+                    for k, label in enumerate(learned):
+                        coef[:, classes.index(label)] = model.coef_[k]
+                        bias[classes.index(label)] = model.intercept_[k]
+            self.columns[head] = (width, len(classes))
+            width += len(classes)
+            columns.append(coef)
+            biases.append(bias)
+        self.weights = np.ascontiguousarray(np.hstack(columns), dtype=np.float32)
+        self.bias = np.concatenate(biases).astype(np.float32)
+
+    def _cross_validate(self, examples: Sequence[Example], parsed: Sequence[Parsed],
+                        folds: int, say: Callable[[str], None]) -> dict[str, Any]:
+        from redress.triage.evaluation import score
+
+        order = sorted(range(len(examples)), key=lambda i: _stable(examples[i].id))
+        probabilities: list[dict[str, dict[str, float]] | None] = [None] * len(examples)
+        for fold in range(folds):
+            test = [i for n, i in enumerate(order) if n % folds == fold]
+            train = [i for n, i in enumerate(order) if n % folds != fold]
+            part = TriageModel(self.mode)
+            part._fit_once([examples[i] for i in train], [parsed[i] for i in train])
+            for i, prediction in zip(test, part.predict_parsed(
+                    [parsed[i] for i in test], cues=False), strict=True):
+                probabilities[i] = prediction.probabilities
+            say(f"  fold {fold + 1}/{folds} done")
+        forced = [self._forced(parsed[i], probabilities[i] or {}) for i in range(len(examples))]
+        self.thresholds = _choose_thresholds(examples, probabilities, forced)
+        # Score the out-of-fold predictions with the chosen thresholds.
+        predictions = [self._decide(parsed[i], probabilities[i] or {}, cues=False)
+                       for i in range(len(examples))]
+        return score(examples, predictions)
+
+    # ---- reading ----------------------------------------------------------------------
+    def predict(self, texts: Sequence[str], *, cues: bool = True) -> list[Prediction]:
+        return self.predict_parsed([parse(t) for t in texts], cues=cues)
+
+    def predict_parsed(self, parsed: Sequence[Parsed], *, cues: bool = True
+                       ) -> list[Prediction]:
+        if not parsed:
+            return []
+        if self.mode == "rules":
+            return [_rules_only(p, cues=cues) for p in parsed]
+        matrix = self.features(parsed)
+        scores = np.asarray(matrix @ self.weights) + self.bias
+        out = []
+        for row, item in enumerate(parsed):
+            probabilities = {}
+            for head, classes, shape in HEADS:
+                first, width = self.columns[head]
+                values = scores[row, first:first + width]
+                if shape == "binary":
+                    positive = 1.0 / (1.0 + math.exp(-float(np.clip(values[1], -30, 30))))
+                    probabilities[head] = {classes[1]: positive, "no": 1.0 - positive}
+                else:
+                    shifted = np.exp(values - values.max())
+                    shifted /= shifted.sum()
+                    probabilities[head] = {c: float(p) for c, p in zip(classes, shifted,
+                                                                      strict=True)}
+            prediction = self._decide(item, probabilities, cues=False)
+            if cues:
+                prediction.cues_by_label = self._cues(item, matrix, row, prediction)
+            out.append(prediction)
+        return out
+
+    def _forced(self, item: Parsed, probabilities: dict[str, dict[str, float]]) -> set[str]:
+        """The risks a rule forces on: a non-negated `risk:*` hit in a message the model
+        reads as a complaint, or where the model gives the risk at least 0.2."""
+        if self.mode != "combined":
+            return set()
+        kind_p = probabilities.get("kind", {})
+        complaint = bool(kind_p) and max(kind_p, key=kind_p.__getitem__) == "complaint"
+        out = set()
+        for hit in item.hits:
+            if hit.rule.startswith("risk:") and not hit.negated:
+                value = hit.rule.split(":")[1]
+                p = probabilities.get(f"risks:{value}", {}).get(value, 0.0)
+                if complaint or p >= FORCE_FLOOR:
+                    out.add(value)
+        return out
+
+    def _decide(self, item: Parsed, probabilities: dict[str, dict[str, float]], *,
+                cues: bool) -> Prediction:
+        kind_p = probabilities["kind"]
+        kind = max(kind_p, key=kind_p.__getitem__)
+        emotion_p = probabilities["emotion"]
+        emotion = max(emotion_p, key=emotion_p.__getitem__)
+        if kind == "complaint":
+            scenario_p = probabilities["scenario"]
+            scenario = max(scenario_p, key=scenario_p.__getitem__)
+            scenario_confidence = scenario_p[scenario] * kind_p["complaint"]
+        else:
+            scenario, scenario_confidence = "none", 1.0 - kind_p.get("complaint", 0.0)
+        forced = self._forced(item, probabilities)
+        chosen: dict[str, list[str]] = {"risks": [], "wants": []}
+        certainty: dict[str, list[float]] = {"risks": [], "wants": []}
+        for field_name, values in MULTI.items():
+            for value in values:
+                head = f"{field_name}:{value}"
+                p = probabilities[head][value]
+                threshold = self.thresholds.get(head, 0.5)
+                on = p >= threshold or value in forced
+                if on:
+                    chosen[field_name].append(value)
+                    certainty[field_name].append(max(p, 0.9) if value in forced else p)
+                else:
+                    certainty[field_name].append(1.0 - p)
+        confidence = {
+            "kind": round(kind_p[kind], 3),
+            "scenario": round(scenario_confidence, 3),
+            "emotion": round(emotion_p[emotion], 3),
+            "risks": round(min(certainty["risks"]), 3),
+            "wants": round(min(certainty["wants"]), 3),
+        }
+        return Prediction(kind, scenario, emotion, tuple(chosen["risks"]),
+                          tuple(chosen["wants"]), confidence, {}, probabilities)
+
+    def _cues(self, item: Parsed, matrix: sparse.csr_matrix, row: int,
+              prediction: Prediction) -> dict[str, list[str]]:
+        """Per label: the rule matches, then the n-grams that pushed hardest towards it."""
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        indices = matrix.indices[start:end]
+        values = matrix.data[start:end]
+        text = item.text
+        wanted: list[tuple[str, str, str, tuple[str, ...]]] = [
+            ("kind", "kind", prediction.kind, _KIND_RULES[prediction.kind]),
+            ("emotion", "emotion", prediction.emotion,
+             (f"emo:{prediction.emotion}",) if prediction.emotion != "calm" else ()),
+        ]
+        if prediction.scenario != "none":
+            wanted.append(("scenario", "scenario", prediction.scenario,
+                           (_SCENARIO_RULES[prediction.scenario],)))
+        wanted += [(f"risks:{r}", f"risks:{r}", r, (f"risk:{r}",)) for r in prediction.risks]
+        wanted += [(f"wants:{w}", f"wants:{w}", w, (f"want:{w}",)) for w in prediction.wants]
+        cues: dict[str, list[str]] = {}
+        for label, head, value, rule_names in wanted:
+            found: list[tuple[int, int]] = [
+                (h.start, h.end) for h in item.hits if h.rule in rule_names and not h.negated]
+            first, width = self.columns[head]
+            classes = next(c for h, c, _s in HEADS if h == head)
+            column = first + classes.index(value)
+            contribution = values * self.weights[indices, column]
+            for k in np.argsort(-contribution)[:6]:
+                if contribution[k] <= 0:
+                    break
+                name = self.feature_names[indices[k]]
+                if name.startswith("rule=") or len(name.strip()) < 2:
+                    continue
+                at = text.text.find(name)
+                if at >= 0:
+                    found.append((at, at + len(name)))
+            spans = _merge(found)
+            words = []
+            for a, b in spans:
+                word = text.span(a, b).strip()
+                if word and word not in words:
+                    words.append(word)
+            if words:
+                cues[label] = words[:5]
+        return cues
+
+
+_KIND_RULES = {"complaint": ("kind:negative",), "inquiry": ("kind:question",),
+               "suggestion": ("kind:suggestion",), "praise": ("kind:praise",)}
+_SCENARIO_RULES = {"product_defect": "scn:product", "process_system": "scn:process",
+                   "human_error": "scn:human"}
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching spans become one, in text order."""
+    merged: list[list[int]] = []
+    for a, b in sorted(set(spans)):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+def _stable(value: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(value.encode(), usedforsecurity=False).hexdigest()
+
+
+def _choose_thresholds(examples: Sequence[Example],
+                       probabilities: Sequence[dict[str, dict[str, float]] | None],
+                       forced: Sequence[set[str]]) -> dict[str, float]:
+    thresholds: dict[str, float] = {}
+    grid = [round(x, 2) for x in np.arange(0.05, 0.96, 0.05)]
+    for field_name, values in MULTI.items():
+        for value in values:
+            head = f"{field_name}:{value}"
+            gold = np.array([value in getattr(e, field_name) for e in examples])
+            p = np.array([(probs or {}).get(head, {}).get(value, 0.0) for probs in probabilities])
+            if gold.sum() == 0:
+                continue
+            on = np.array([value in f for f in forced])
+            best, best_score = 0.5, -1.0
+            for t in grid:
+                predicted = (p >= t) | on
+                tp = float((predicted & gold).sum())
+                precision = tp / max(predicted.sum(), 1)
+                recall = tp / gold.sum()
+                f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+                if field_name == "risks":
+                    # Recall counts more than precision for risks (F2).
+                    value_score = 5 * precision * recall / max(4 * precision + recall, 1e-9)
+                else:
+                    value_score = f1
+                if value_score > best_score + 1e-9:
+                    best, best_score = t, value_score
+            thresholds[head] = best
+    return thresholds
+
+
+def _rules_only(item: Parsed, *, cues: bool) -> Prediction:
+    """The keyword baseline: counts of rule hits decide, nothing is learned."""
+    counts: dict[str, int] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for hit in item.hits:
+        if hit.negated:
+            continue
+        counts[hit.rule] = counts.get(hit.rule, 0) + 1
+        spans.setdefault(hit.rule, []).append((hit.start, hit.end))
+    kind_scores = {kind: sum(counts.get(r, 0) for r in rules)
+                   for kind, rules in _KIND_RULES.items()}
+    kind_scores["complaint"] += sum(counts.get(f"risk:{r}", 0) for r in RISKS)
+    kind = max(KINDS, key=lambda k: (kind_scores[k], k == "complaint"))
+    if kind_scores[kind] == 0:
+        kind = "inquiry" if not item.text.text.strip() else "complaint"
+    scenario = "none"
+    if kind == "complaint":
+        scenario = max(COMPLAINT_SCENARIOS,
+                       key=lambda s: (counts.get(_SCENARIO_RULES[s], 0),
+                                      s == "product_defect"))
+    emotion_scores = {e: counts.get(f"emo:{e}", 0) for e in EMOTIONS if e != "calm"}
+    emotion = max(emotion_scores, key=emotion_scores.__getitem__)
+    if emotion_scores[emotion] == 0:
+        emotion = "calm"
+    risks = tuple(r for r in RISKS if counts.get(f"risk:{r}"))
+    wants = tuple(w for w in WANTS if counts.get(f"want:{w}"))
+    labels = {"kind": kind_scores, "emotion": emotion_scores}
+    confidence = {name: round(min(0.5 + 0.1 * max(values.values()), 0.9), 3)
+                  for name, values in labels.items()}
+    confidence.update(scenario=0.5, risks=0.5, wants=0.5)
+    found: dict[str, list[str]] = {}
+    if cues:
+        pairs = [("kind", _KIND_RULES[kind][0]), ("emotion", f"emo:{emotion}")]
+        if scenario != "none":
+            pairs.append(("scenario", _SCENARIO_RULES[scenario]))
+        pairs += [(f"risks:{r}", f"risk:{r}") for r in risks]
+        pairs += [(f"wants:{w}", f"want:{w}") for w in wants]
+        for label, rule in pairs:
+            words = []
+            for a, b in _merge(spans.get(rule, [])):
+                word = item.text.span(a, b).strip()
+                if word and word not in words:
+                    words.append(word)
+            if words:
+                found[label] = words[:5]
+    return Prediction(kind, scenario, emotion, risks, wants, confidence, found, {})
+
+
+SCENARIO_NONE = SCENARIOS[-1]
