@@ -9,6 +9,7 @@ import csv
 import glob
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,8 +49,9 @@ class CorpusError(ValueError):
 
 
 def corpus_paths(pattern: str | None = None) -> list[Path]:
-    """The corpus files: those of the package, or those a glob names (comma-separated
-    globs allowed)."""
+    """The corpus files: those a glob names (comma-separated globs allowed; the
+    environment variable REDRESS_TRIAGE_CORPUS when none is given), else the package's."""
+    pattern = pattern or os.environ.get("REDRESS_TRIAGE_CORPUS", "")
     if not pattern:
         return sorted(CORPUS_DIR.glob("*.jsonl"))
     found: set[str] = set()
