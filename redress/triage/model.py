@@ -11,7 +11,9 @@ Heads, all logistic regressions with balanced class weights:
   predictions of the training data (risks: the best F2, recall
   weighing more, counting the risks the rules force on; wants: the best F1).
 
-All heads are stacked into one weight matrix, so reading a message is one sparse product.
+All heads are stacked into one weight matrix, so reading a message is one small product.
+scikit-learn only fits the weights; reading needs numpy alone, so a server process loads
+the model without importing scikit-learn or scipy.
 
 Modes (for the baselines of bench/triage.py and `evaluate --mode`):
 - `combined` (the product): n-grams + rule features, and the `risk:*` rules force a risk
@@ -21,19 +23,21 @@ Modes (for the baselines of bench/triage.py and `evaluate --mode`):
 """
 
 import math
+import re
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import add
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
 from redress.triage.corpus import EMOTIONS, KINDS, MULTI, RISKS, SCENARIOS, WANTS, Example
 from redress.triage.normalise import Text, normalise
 from redress.triage.rules import FEATURE_NAMES, Hit, rule_features, rule_hits
 
-MODEL_VERSION = 3
+MODEL_VERSION = 4
 MODES = ("combined", "tfidf", "rules")
 RULE_WEIGHT = 0.3
 C_VALUE = 30.0
@@ -84,32 +88,54 @@ def _targets(examples: Sequence[Example], head: str) -> list[str]:
     return [getattr(e, head) for e in examples]
 
 
-def _word_analyzer() -> Any:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    return TfidfVectorizer(analyzer="word", token_pattern=r"[a-z][a-z']+|\d+",  # noqa: S106
-                           ngram_range=(1, 2), min_df=1, sublinear_tf=True,
-                           dtype=np.float32)
+_WHITE = re.compile(r"\s\s+")
+_TOKEN = re.compile(r"[a-z][a-z']+|\d+")
+_RULE_INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
 
-def _char_analyzer() -> Any:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def char_grams(text: str) -> Counter[str]:
+    """Character 1–3-grams with their counts (counted in C, no Python loop)."""
+    text = _WHITE.sub(" ", text)
+    counts = Counter(text)
+    if len(text) > 1:
+        counts.update(map(add, text, text[1:]))
+    if len(text) > 2:
+        counts.update(map(add, map(add, text, text[1:]), text[2:]))
+    return counts
 
-    return TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True,
-                           dtype=np.float32)
+
+def word_grams(text: str) -> Counter[str]:
+    """English words and word pairs."""
+    tokens = _TOKEN.findall(text)
+    counts = Counter(tokens)
+    if len(tokens) > 1:
+        counts.update(map(" ".join, zip(tokens, tokens[1:], strict=False)))
+    return counts
 
 
-def _rule_matrix(parsed: Sequence[Parsed]) -> sparse.csr_matrix:
-    index = {name: i for i, name in enumerate(FEATURE_NAMES)}
-    rows, cols, vals = [], [], []
-    for row, item in enumerate(parsed):
-        for name, count in rule_features(item.hits).items():
-            if name in index:
-                rows.append(row)
-                cols.append(index[name])
-                vals.append(RULE_WEIGHT * math.log1p(count) / math.log(2))
-    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(parsed), len(FEATURE_NAMES)),
-                             dtype=np.float32)
+def _fit_block(documents: list[Counter[str]], min_df: int) -> tuple[dict[str, int], np.ndarray]:
+    """Vocabulary and smoothed idf (as scikit-learn computes them)."""
+    df: Counter[str] = Counter()
+    for counts in documents:
+        df.update(counts.keys())
+    terms = sorted(t for t, n in df.items() if n >= min_df)
+    n = len(documents)
+    idf = np.array([math.log((1 + n) / (1 + df[t])) + 1.0 for t in terms], dtype=np.float32)
+    return {t: i for i, t in enumerate(terms)}, idf
+
+
+def _block(counts: Counter[str], vocabulary: dict[str, int], idf: np.ndarray, offset: int,
+           indices: list[int], values: list[float]) -> None:
+    """Sublinear tf × idf, L2-normalised, for the terms in the vocabulary."""
+    get = vocabulary.get
+    found = [(j, c) for j, c in ((get(t), c) for t, c in counts.items()) if j is not None]
+    if not found:
+        return
+    ids = [j for j, _c in found]
+    weights = (1.0 + np.log(np.array([c for _j, c in found], dtype=np.float32))) * idf[ids]
+    weights /= float(np.sqrt(np.dot(weights, weights)))
+    indices.extend(offset + j for j in ids)
+    values.extend(weights.tolist())
 
 
 class TriageModel:
@@ -121,21 +147,66 @@ class TriageModel:
         self.mode = mode
         self.version = MODEL_VERSION
         self.meta: dict[str, Any] = {}
-        self.char: Any = None
-        self.word: Any = None
-        self.feature_names: list[str] = []
+        self.char_vocabulary: dict[str, int] = {}
+        self.char_idf: np.ndarray = np.zeros(0, dtype=np.float32)
+        self.word_vocabulary: dict[str, int] = {}
+        self.word_idf: np.ndarray = np.zeros(0, dtype=np.float32)
+        self._names: list[str] | None = None
         self.weights: np.ndarray = np.zeros((0, 0), dtype=np.float32)
         self.bias: np.ndarray = np.zeros(0, dtype=np.float32)
         self.columns: dict[str, tuple[int, int]] = {}  # head → (first column, width)
         self.thresholds: dict[str, float] = {}
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_names"] = None
+        return state
+
+    @property
+    def feature_names(self) -> list[str]:
+        if self._names is None:
+            names = [""] * self.width
+            for vocabulary, offset in ((self.char_vocabulary, 0),
+                                       (self.word_vocabulary, len(self.char_vocabulary))):
+                for term, j in vocabulary.items():
+                    names[offset + j] = term
+            start = len(self.char_vocabulary) + len(self.word_vocabulary)
+            for name, j in _RULE_INDEX.items():
+                if start + j < len(names):
+                    names[start + j] = f"rule={name}"
+            self._names = names
+        return self._names
+
+    @property
+    def width(self) -> int:
+        rules = len(FEATURE_NAMES) if self.mode == "combined" else 0
+        return len(self.char_vocabulary) + len(self.word_vocabulary) + rules
+
     # ---- features ---------------------------------------------------------------------
-    def features(self, parsed: Sequence[Parsed]) -> sparse.csr_matrix:
-        texts = [p.text.text for p in parsed]
-        blocks = [self.char.transform(texts), self.word.transform(texts)]
+    def row(self, item: Parsed) -> tuple[np.ndarray, np.ndarray]:
+        """The feature indices and values of one message."""
+        indices: list[int] = []
+        values: list[float] = []
+        text = item.text.text
+        _block(char_grams(text), self.char_vocabulary, self.char_idf, 0, indices, values)
+        _block(word_grams(text), self.word_vocabulary, self.word_idf,
+               len(self.char_vocabulary), indices, values)
         if self.mode == "combined":
-            blocks.append(_rule_matrix(parsed))
-        return sparse.hstack(blocks, format="csr", dtype=np.float32)
+            start = len(self.char_vocabulary) + len(self.word_vocabulary)
+            for name, count in rule_features(item.hits).items():
+                indices.append(start + _RULE_INDEX[name])
+                values.append(RULE_WEIGHT * math.log1p(count) / math.log(2))
+        return np.array(indices, dtype=np.int64), np.array(values, dtype=np.float32)
+
+    def matrix(self, parsed: Sequence[Parsed]) -> Any:
+        from scipy import sparse  # training only
+
+        rows = [self.row(item) for item in parsed]
+        indptr = np.cumsum([0, *(len(i) for i, _v in rows)])
+        indices = np.concatenate([i for i, _v in rows]) if rows else np.zeros(0, np.int64)
+        values = np.concatenate([v for _i, v in rows]) if rows else np.zeros(0, np.float32)
+        return sparse.csr_matrix((values, indices, indptr), shape=(len(parsed), self.width),
+                                 dtype=np.float32)
 
     # ---- training ---------------------------------------------------------------------
     def fit(self, examples: Sequence[Example], *, folds: int = 5,
@@ -159,15 +230,11 @@ class TriageModel:
     def _fit_once(self, examples: Sequence[Example], parsed: Sequence[Parsed]) -> None:
         from sklearn.linear_model import LogisticRegression
 
-        self.char, self.word = _char_analyzer(), _word_analyzer()
         texts = [p.text.text for p in parsed]
-        self.char.fit(texts)
-        self.word.fit(texts)
-        self.feature_names = [*self.char.get_feature_names_out().tolist(),
-                              *self.word.get_feature_names_out().tolist()]
-        if self.mode == "combined":
-            self.feature_names.extend(f"rule={name}" for name in FEATURE_NAMES)
-        matrix = self.features(parsed)
+        self.char_vocabulary, self.char_idf = _fit_block([char_grams(t) for t in texts], 2)
+        self.word_vocabulary, self.word_idf = _fit_block([word_grams(t) for t in texts], 1)
+        self._names = None
+        matrix = self.matrix(parsed)
         columns: list[np.ndarray] = []
         biases: list[np.ndarray] = []
         self.columns = {}
@@ -240,25 +307,34 @@ class TriageModel:
             return []
         if self.mode == "rules":
             return [_rules_only(p, cues=cues) for p in parsed]
-        matrix = self.features(parsed)
-        scores = np.asarray(matrix @ self.weights) + self.bias
+        rows = [self.row(item) for item in parsed]
+        scores = np.stack([values @ self.weights[indices] if len(indices) else
+                           np.zeros(self.weights.shape[1], dtype=np.float32)
+                           for indices, values in rows]) + self.bias
+        # All heads at once: sigmoids for the binary heads, softmax for the others.
+        binary = 1.0 / (1.0 + np.exp(-np.clip(scores, -30, 30)))
+        softmax: dict[str, np.ndarray] = {}
+        for head, _classes, shape in HEADS:
+            if shape != "binary":
+                first, width = self.columns[head]
+                block = scores[:, first:first + width]
+                block = np.exp(block - block.max(axis=1, keepdims=True))
+                softmax[head] = block / block.sum(axis=1, keepdims=True)
+        binary_list = binary.tolist()
+        softmax_lists = {head: block.tolist() for head, block in softmax.items()}
         out = []
         for row, item in enumerate(parsed):
-            probabilities = {}
+            probabilities: dict[str, dict[str, float]] = {}
             for head, classes, shape in HEADS:
-                first, width = self.columns[head]
-                values = scores[row, first:first + width]
                 if shape == "binary":
-                    positive = 1.0 / (1.0 + math.exp(-float(np.clip(values[1], -30, 30))))
+                    positive = binary_list[row][self.columns[head][0] + 1]
                     probabilities[head] = {classes[1]: positive, "no": 1.0 - positive}
                 else:
-                    shifted = np.exp(values - values.max())
-                    shifted /= shifted.sum()
-                    probabilities[head] = {c: float(p) for c, p in zip(classes, shifted,
-                                                                      strict=True)}
+                    probabilities[head] = dict(zip(classes, softmax_lists[head][row],
+                                                   strict=True))
             prediction = self._decide(item, probabilities, cues=False)
             if cues:
-                prediction.cues_by_label = self._cues(item, matrix, row, prediction)
+                prediction.cues_by_label = self._cues(item, rows[row], prediction)
             out.append(prediction)
         return out
 
@@ -314,12 +390,11 @@ class TriageModel:
         return Prediction(kind, scenario, emotion, tuple(chosen["risks"]),
                           tuple(chosen["wants"]), confidence, {}, probabilities)
 
-    def _cues(self, item: Parsed, matrix: sparse.csr_matrix, row: int,
+    def _cues(self, item: Parsed, row: tuple[np.ndarray, np.ndarray],
               prediction: Prediction) -> dict[str, list[str]]:
         """Per label: the rule matches, then the n-grams that pushed hardest towards it."""
-        start, end = matrix.indptr[row], matrix.indptr[row + 1]
-        indices = matrix.indices[start:end]
-        values = matrix.data[start:end]
+        indices, values = row
+        gathered = self.weights[indices]
         text = item.text
         wanted: list[tuple[str, str, str, tuple[str, ...]]] = [
             ("kind", "kind", prediction.kind, _KIND_RULES[prediction.kind]),
@@ -338,8 +413,10 @@ class TriageModel:
             first, width = self.columns[head]
             classes = next(c for h, c, _s in HEADS if h == head)
             column = first + classes.index(value)
-            contribution = values * self.weights[indices, column]
-            for k in np.argsort(-contribution)[:6]:
+            contribution = values * gathered[:, column]
+            top = np.argpartition(-contribution, 6)[:6] if len(contribution) > 6 else (
+                np.arange(len(contribution)))
+            for k in top[np.argsort(-contribution[top])]:
                 if contribution[k] <= 0:
                     break
                 name = self.feature_names[indices[k]]

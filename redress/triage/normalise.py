@@ -75,8 +75,9 @@ class Text:
 def detect_lang(text: str) -> str:
     """`zh` when Chinese characters make up at least a fifth of the letters, else `en`;
     `zh` for a message with no letters at all (most customers write Chinese)."""
-    cjk = len(_CJK.findall(text))
-    latin = len(_LATIN.findall(text))
+    head = text[:400]
+    cjk = len(_CJK.findall(head))
+    latin = len(_LATIN.findall(head))
     if cjk == 0 and latin == 0:
         return "zh"
     # One Chinese character carries about as much as a four-letter English word.

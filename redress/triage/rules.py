@@ -59,7 +59,8 @@ _RULES: dict[str, tuple[str, str]] = {
         r"民航局|工信部|邮政局|卫健委|食药监|律师|起诉|法院|告你们|打官司|法律途径|诉讼|法律责任|"
         r"维权|媒体|记者|电视台|报社|报纸|曝光|黑猫|上热搜|热搜|发(到|在)?(网上|微博|朋友圈|抖音|"
         r"小红书|大众点评|点评|群里|业主群)|让(更多|所有|大家|全网|更多的|身边)的?人(都)?知道|"
-        r"到处(说|发|宣传)|公之于众|网上说|发帖|[\u4e00-\u9fff]{1,3}局|投诉到|报警|发出来|发视频|"
+        r"到处(说|发|宣传)|公之于众|网上说|发帖|(住建|邮政管理|市场监督管理|交通|环保|卫生|教育|公安|税务|"
+        r"物价|质监|文旅|城管|房管|民政|人社|通信管理)局|投诉到|报警|发出来|发视频|"
         r"挂(你们|网上|出来)|各大平台|所有平台|让大家|大家(看看|评评理|都来看|自己看)|让全城|"
         r"一直发|发上网|网上|贴满|本地生活号|微博|公众号|"
         r"\b(lawyers?|attorney|solicitor|sue|suing|lawsuit|legal action|legal advice|court|"
@@ -238,7 +239,21 @@ _RULES: dict[str, tuple[str, str]] = {
 _YOU_PAIR = re.compile(r"又[^又，。！？,.!?]{1,4}又")
 
 RULE_NAMES: tuple[str, ...] = tuple(_RULES)
-_COMPILED = {name: (re.compile(pattern), mode) for name, (pattern, mode) in _RULES.items()}
+_LATIN = re.compile(r"[a-z]")
+
+
+def _compile(pattern: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """Each rule's Chinese alternatives and its English ones (`\\b(...)`) apart: a text
+    with no Latin letters skips the English half, which is most of the cost."""
+    chinese, marker, english = pattern.partition("|\\b(")
+    if not marker:
+        if pattern.startswith("\\b("):
+            return None, re.compile(pattern)
+        return re.compile(pattern), None
+    return re.compile(chinese), re.compile("\\b(" + english)
+
+
+_COMPILED = {name: (*_compile(pattern), mode) for name, (pattern, mode) in _RULES.items()}
 
 
 @dataclass(frozen=True)
@@ -275,8 +290,11 @@ def rule_hits(text: str) -> list[Hit]:
     cancelled by the clause before them."""
     hits: list[Hit] = []
     pairs = [m.span() for m in _YOU_PAIR.finditer(text)] if "又" in text else []
-    for name, (pattern, mode) in _COMPILED.items():
-        for match in pattern.finditer(text):
+    latin = bool(_LATIN.search(text))
+    for name, (chinese, english, mode) in _COMPILED.items():
+        matches = [*(chinese.finditer(text) if chinese else ()),
+                   *(english.finditer(text) if english and latin else ())]
+        for match in matches:
             start, end = match.span()
             if end == start:
                 continue
