@@ -210,6 +210,12 @@ REDRESS_CLOSE_REQUIRES = env_list(
 )
 REDRESS_CAPA_WINDOW_WEEKS = env_int("REDRESS_CAPA_WINDOW_WEEKS", 4)
 
+# Triage: the function that derives a priority from a reading (dotted path; the default
+# is the rule of TAXONOMY.md).
+REDRESS_TRIAGE_PRIORITY_RULE = env_str(
+    "REDRESS_TRIAGE_PRIORITY_RULE", "redress.triage.priority.priority_default"
+)
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -40,9 +40,11 @@ from redress.triage.rules import FEATURE_NAMES, Hit, rule_features, rule_hits
 MODEL_VERSION = 4
 MODES = ("combined", "tfidf", "rules")
 RULE_WEIGHT = 0.3
+POLARITY_WEIGHT = 1.0
 C_VALUE = 30.0
 COMPLAINT_SCENARIOS = ("product_defect", "process_system", "human_error")
 FORCE_FLOOR = 0.2
+RISK_OBJECTIVE = "f2"
 
 
 @dataclass
@@ -195,7 +197,8 @@ class TriageModel:
             start = len(self.char_vocabulary) + len(self.word_vocabulary)
             for name, count in rule_features(item.hits).items():
                 indices.append(start + _RULE_INDEX[name])
-                values.append(RULE_WEIGHT * math.log1p(count) / math.log(2))
+                weight = POLARITY_WEIGHT if name.startswith("pol:") else RULE_WEIGHT
+                values.append(weight * math.log1p(count) / math.log(2))
         return np.array(indices, dtype=np.int64), np.array(values, dtype=np.float32)
 
     def matrix(self, parsed: Sequence[Parsed]) -> Any:
@@ -352,6 +355,7 @@ class TriageModel:
                 p = probabilities.get(f"risks:{value}", {}).get(value, 0.0)
                 if complaint or p >= FORCE_FLOOR:
                     out.add(value)
+
         return out
 
     def _decide(self, item: Parsed, probabilities: dict[str, dict[str, float]], *,
@@ -406,34 +410,55 @@ class TriageModel:
                            (_SCENARIO_RULES[prediction.scenario],)))
         wanted += [(f"risks:{r}", f"risks:{r}", r, (f"risk:{r}",)) for r in prediction.risks]
         wanted += [(f"wants:{w}", f"wants:{w}", w, (f"want:{w}",)) for w in prediction.wants]
+        columns = []
+        for _label, head, value, _rules in wanted:
+            first, _width = self.columns[head]
+            classes = _CLASSES[head]
+            columns.append(first + classes.index(value))
+        # Contributions of every feature present to every label wanted, at once.
+        contribution = gathered[:, columns] * values[:, None]
+        if len(values) > 6:
+            top = np.argpartition(-contribution, 6, axis=0)[:6]
+        else:
+            top = np.broadcast_to(np.arange(len(values))[:, None], (len(values), len(columns)))
+        names = self.feature_names
+        english, n_char = text.lang == "en", len(self.char_vocabulary)
         cues: dict[str, list[str]] = {}
-        for label, head, value, rule_names in wanted:
+        for n, (label, _head, _value, rule_names) in enumerate(wanted):
             found: list[tuple[int, int]] = [
                 (h.start, h.end) for h in item.hits if h.rule in rule_names and not h.negated]
-            first, width = self.columns[head]
-            classes = next(c for h, c, _s in HEADS if h == head)
-            column = first + classes.index(value)
-            contribution = values * gathered[:, column]
-            top = np.argpartition(-contribution, 6)[:6] if len(contribution) > 6 else (
-                np.arange(len(contribution)))
-            for k in top[np.argsort(-contribution[top])]:
-                if contribution[k] <= 0:
+            order = sorted(top[:, n].tolist(), key=lambda k, n=n: -contribution[k, n])
+            for k in order:
+                if contribution[k, n] <= 0:
                     break
-                name = self.feature_names[indices[k]]
-                if name.startswith("rule=") or len(name.strip()) < 2:
+                if english and indices[k] < n_char:
+                    continue  # English cues are whole words, not letters
+                name = names[indices[k]]
+                if name.startswith("rule=") or len(name.strip()) < 2 or all(
+                        t in _STOP for t in name.split()):
                     continue
                 at = text.text.find(name)
                 if at >= 0:
                     found.append((at, at + len(name)))
-            spans = _merge(found)
             words = []
-            for a, b in spans:
+            for a, b in _merge(found):
                 word = text.span(a, b).strip()
                 if word and word not in words:
                     words.append(word)
             if words:
                 cues[label] = words[:5]
         return cues
+
+
+_CLASSES = {head: classes for head, classes, _shape in HEADS}
+# Words too common to explain anything.
+_STOP = frozenset((
+    "a", "an", "the", "and", "or", "but", "to", "of", "in", "on", "at", "for", "with", "is",
+    "was", "were", "be", "been", "are", "it", "its", "this", "that", "my", "me", "i", "i've",
+    "i'm", "i'll", "you", "your", "we", "our", "they", "he", "she", "his", "her", "them",
+    "not", "no", "so", "as", "by", "from", "what", "when", "have", "has", "had", "do", "did",
+    "just",
+))
 
 
 _KIND_RULES = {"complaint": ("kind:negative",), "inquiry": ("kind:question",),
@@ -479,7 +504,7 @@ def _choose_thresholds(examples: Sequence[Example],
                 precision = tp / max(predicted.sum(), 1)
                 recall = tp / gold.sum()
                 f1 = 2 * precision * recall / max(precision + recall, 1e-9)
-                if field_name == "risks":
+                if field_name == "risks" and RISK_OBJECTIVE == "f2":
                     # Recall counts more than precision for risks (F2).
                     value_score = 5 * precision * recall / max(4 * precision + recall, 1e-9)
                 else:

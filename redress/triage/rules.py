@@ -32,11 +32,11 @@ _RULES: dict[str, tuple[str, str]] = {
         r"受伤|受了伤|伤到|伤了|伤口|烫伤|烧伤|割伤|划伤|划破|扎伤|砸伤|砸到|摔倒|摔伤|摔了|滑倒|"
         r"跌倒|骨折|流血|出血|缝了?\d*针|住院|急诊|送医|送去医院|进了医院|去了医院|挂水|输液|"
         r"食物中毒|中毒|拉肚子|腹泻|上吐下泻|呕吐|吐了|肚子疼|胃疼|过敏(?!原)|起疹|红疹|疹子|喘不上|"
-        r"烧焦|火花|冒火|发烫|夹了人|夹到|被夹|摔进|差点(摔|被|吞|砸|撞)|后怕|发抖|输错|床虱|被咬|咬得|"
+        r"烧焦|火花|冒火|发烫|夹了人|夹到|被夹|摔进|差点(摔|被|吞|砸|撞)|后怕|发抖(?!音)|输错|床虱|被咬|咬得|"
         r"刹车.{0,6}(软|失灵|不灵|异响)|尖角|电线(垂|裸露|外露)|井盖|不敢(用|开|碰|住|吃)|胃里|"
         r"触电|漏电|电到|被电|电击|着火|起火|冒烟|火灾|烧起来|爆炸|炸了|煤气味|燃气味|漏气|泄漏|"
         r"刹车失灵|刹车失效|刹不住|方向盘失灵|玻璃碎|碎玻璃|玻璃渣|玻璃碴|头晕|窒息|"
-        r"困在电梯|电梯.{0,4}困|被困|卡在电梯|掉下来|塌了|坍塌|砸下来|安全隐患|危险|烫到|"
+        r"困在电梯|电梯.{0,4}困|被困|卡在电梯|掉下来|坍塌|砸下来|安全隐患|危险|烫到|"
         r"一氧化碳|有毒|"
         r"\b(injur\w*|hurt|burn(ed|t|s)?|scald\w*|bleed\w*|bleeding|a&e|er visit|is it safe|"
         r"safe to|bites|bed ?bugs|blister\w*|very hot|headache|nearly (got|hit|fell)|"
@@ -62,7 +62,7 @@ _RULES: dict[str, tuple[str, str]] = {
         r"到处(说|发|宣传)|公之于众|网上说|发帖|(住建|邮政管理|市场监督管理|交通|环保|卫生|教育|公安|税务|"
         r"物价|质监|文旅|城管|房管|民政|人社|通信管理)局|投诉到|报警|发出来|发视频|"
         r"挂(你们|网上|出来)|各大平台|所有平台|让大家|大家(看看|评评理|都来看|自己看)|让全城|"
-        r"一直发|发上网|网上|贴满|本地生活号|微博|公众号|"
+        r"一直发|发上网|挂网上|贴满|本地生活号|微博|公众号|"
         r"\b(lawyers?|attorney|solicitor|sue|suing|lawsuit|legal action|legal advice|court|"
         r"small claims|regulator|ombudsman|trading standards|bbb|better business bureau|ftc|fca|"
         r"press|journalists?|newspaper|reporter|media|go public|going public|"
@@ -178,6 +178,20 @@ _RULES: dict[str, tuple[str, str]] = {
         r"still waiting|one star|1 star|overcharged|charged twice|missing|delayed|cancelled|"
         r"refund|problem|issue)\b",
         ""),
+    # ---- polarity: how the customer judges what they got (negated: the opposite) ----
+    "pol:neg": (
+        r"差|不好|不行|失望|不值|不怎么样|一般般|糟糕|太小|很小|吵|噪音|脏|旧|破|贵|慢|难吃|难用|坑|"
+        r"后悔|垃圾|烂|恶心|霉味|异味|臭|不舒服|不方便|不满|差劲|退货|投诉|毛病|缺点|不干净|无语|"
+        r"郁闷|生气|凑合|骗|假货|不推荐|别买|千万别|上当|不如|失败|敷衍|冷淡|"
+        r"\b(bad|poor|terrible|awful|disappoint\w*|worst|dirty|noisy|slow|rude|broken|"
+        r"overpriced|not worth|waste|avoid|mediocre|horrible|useless)\b",
+        "neg"),
+    "pol:pos": (
+        r"不错|很好|挺好|好吃|喜欢|满意|方便|干净|舒服|推荐|值得|实惠|划算|热情|周到|贴心|漂亮|"
+        r"好评|赞|棒|完美|超值|给力|惊喜|下次还|还会再|回购|物美价廉|性价比高|还可以|还行|"
+        r"\b(good|great|nice|love\w*|excellent|recommend\w*|clean|comfortable|friendly|"
+        r"perfect|worth it|lovely|amazing|happy)\b",
+        "neg"),
     # ---- scenario ----------------------------------------------------------------
     "scn:product": (
         r"坏了|坏的|质量|破损|破了|漏水|漏|发霉|变质|馊|异味|不新鲜|生的|没熟|夹生|难吃|脏|"

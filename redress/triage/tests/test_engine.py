@@ -196,3 +196,10 @@ class TestNormalise:
         assert normalise("房间很脏").lang == "zh"
         assert normalise("The room was dirty").lang == "en"
         assert normalise("😡").lang == "zh"
+
+
+def test_demo_load_readies_the_model():
+    from redress.triage.demo import demo_load
+
+    assert demo_load(organisations=[], now=None) == {"mode": "combined", "examples": 36}
+    assert engine.model_path().exists()
