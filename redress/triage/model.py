@@ -427,8 +427,8 @@ class TriageModel:
         for n, (label, _head, _value, rule_names) in enumerate(wanted):
             found: list[tuple[int, int]] = [
                 (h.start, h.end) for h in item.hits if h.rule in rule_names and not h.negated]
-            order = sorted(top[:, n].tolist(), key=lambda k, n=n: -contribution[k, n])
-            for k in order:
+            picked = top[:, n]
+            for k in picked[np.argsort(-contribution[picked, n])].tolist():
                 if contribution[k, n] <= 0:
                     break
                 if english and indices[k] < n_char:
