@@ -32,7 +32,7 @@ _RULES: dict[str, tuple[str, str]] = {
         r"受伤|受了伤|伤到|伤了|伤口|烫伤|烧伤|割伤|划伤|划破|扎伤|砸伤|砸到|摔倒|摔伤|摔了|滑倒|"
         r"跌倒|骨折|流血|出血|缝了?\d*针|住院|急诊|送医|送去医院|进了医院|去了医院|挂水|输液|"
         r"食物中毒|中毒|拉肚子|腹泻|上吐下泻|呕吐|吐了|肚子疼|胃疼|过敏(?!原)|起疹|红疹|疹子|喘不上|"
-        r"烧焦|火花|冒火|发烫|夹了人|夹到|被夹|摔进|差点(摔|被|吞|砸|撞)|后怕|发抖(?!音)|输错|床虱|被咬|咬得|"
+        r"烧焦|火花|冒火|发烫|夹了人|夹到|被夹|摔进|差点(摔|被|吞|砸|撞|割|吃|咽|烫|电|夹)|割到|烫红|焦黑|滋滋|撬锁|钢丝|针头|感染|对身体|伤害|事故|后怕|发抖(?!音)|输错|床虱|被咬|咬得|"
         r"刹车.{0,6}(软|失灵|不灵|异响)|尖角|电线(垂|裸露|外露)|井盖|不敢(用|开|碰|住|吃)|胃里|"
         r"触电|漏电|电到|被电|电击|着火|起火|冒烟|火灾|烧起来|爆炸|炸了|煤气味|燃气味|漏气|泄漏|"
         r"刹车失灵|刹车失效|刹不住|方向盘失灵|玻璃碎|碎玻璃|玻璃渣|玻璃碴|头晕|窒息|"
@@ -40,8 +40,9 @@ _RULES: dict[str, tuple[str, str]] = {
         r"一氧化碳|有毒|"
         r"\b(injur\w*|hurt|burn(ed|t|s)?|scald\w*|bleed\w*|bleeding|a&e|er visit|is it safe|"
         r"safe to|bites|bed ?bugs|blister\w*|very hot|headache|nearly (got|hit|fell)|"
-        r"almost (got|hit|fell)|lost all power|brake warning|hit (my|her|his) (head|wife|son|"
-        r"daughter|husband)|"
+        r"almost (got|hit|fell)|lost all power|what if (it|that) (was|had been)|"
+        r"could have (killed|hurt|injured)|came down on|brake warning|"
+        r"hit (my|her|his) (head|wife|son|daughter|husband)|"
         r"food poisoning|poison\w*|vomit\w*|threw up|throwing up|diarrh\w*|allerg\w*|rash|"
         r"electric shock|shocked me|sparks?|sparking|on fire|caught fire|smoke|smoking|"
         r"gas leak|smell(s|ed)? of gas|gas smell|brakes? fail\w*|brakes? (didn't|did not) work|"
@@ -57,7 +58,7 @@ _RULES: dict[str, tuple[str, str]] = {
     "risk:legal_media": (
         r"12315|12345|12331|消协|消费者协会|市场监管|监管局|工商局|工商|银保监|金融监管|银监|保监|"
         r"民航局|工信部|邮政局|卫健委|食药监|律师|起诉|法院|告你们|打官司|法律途径|诉讼|法律责任|"
-        r"维权|媒体|记者|电视台|报社|报纸|曝光|黑猫|上热搜|热搜|发(到|在)?(网上|微博|朋友圈|抖音|"
+        r"维权|媒体|记者|电视台|报社|报纸|曝光|黑猫|上热搜|热搜|每个平台|发(到|在)?(网上|微博|朋友圈|抖音|"
         r"小红书|大众点评|点评|群里|业主群)|让(更多|所有|大家|全网|更多的|身边)的?人(都)?知道|"
         r"到处(说|发|宣传)|公之于众|网上说|发帖|(住建|邮政管理|市场监督管理|交通|环保|卫生|教育|公安|税务|"
         r"物价|质监|文旅|城管|房管|民政|人社|通信管理)局|投诉到|报警|发出来|发视频|"
@@ -77,7 +78,7 @@ _RULES: dict[str, tuple[str, str]] = {
         r"销户|注销|退卡|销卡|退会员|退掉会员|转网|携号转网|再也不|不会再|以后不(来|去|买|用|住|坐)|"
         r"换一家|换别家|换家|去别家|换个(平台|银行|酒店|店|牌子|品牌)|取消(会员|订阅|合同|套餐|账户|"
         r"服务|宽带)|退订|解约|不续(费|约|卡)|拉黑|卸载|最后一次(来|买|用|住|坐|光顾)|永远不|"
-        r"再见了|不再(光顾|选择|来|用|购买|合作)|不来了|不会来了|换(银行|移动|联通|电信|物业|品牌|掉)|走人|"
+        r"再见了|不再(光顾|选择|来|用|购买|合作)|不来了|不会来了|去隔壁|以后.{0,4}去(别|社区|隔壁)|换(银行|移动|联通|电信|物业|品牌|掉)|走人|"
         r"转走|转到别的|别家|别的(银行|平台|店|公司)|卸了|不想再|受够了|不续|"
         r"\b(cancel\w* (my |the |our )?(account|subscription|membership|contract|plan|service|"
         r"policy|card)|close (my |our )?account|closing (my |our )?account|never again|"
@@ -91,7 +92,7 @@ _RULES: dict[str, tuple[str, str]] = {
         r"i'?m done|never buying|not ordering|last straw|competitor)\b",
         ""),
     "risk:repeat": (
-        r"第[二三四五六七八九十两几\d]+次|第[二三四五六七八九十两几\d]+回|再次|再一次|又一次|"
+        r"第[二三四五六七八九十两几\dn]+次|第[二三四五六七八九十两几\dn]+回|(上周|上个月|上回|昨天|前天)(来)?也|又连|再次|再一次|又一次|"
         r"又一回|双叒|又是这样|又来了|又出现|又发生|上次也|上回也|之前也|以前也|每次都|每回都|"
         r"次次|屡次|多次|反复|一而再|三番五次|老是|总是|又坏|又错|又迟|又晚|又漏|又丢|又停|又掉|"
         r"又断|又卡|又没|又给|又把|又被|又收|又扣|又多|又少|又拖|又是|又出|又要|又让|又犯|又送|"

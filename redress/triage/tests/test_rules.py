@@ -90,3 +90,23 @@ class TestRepetition:
 
     def test_never_again_is_churn(self):
         assert active("Never again.", "risk:churn") == ["Never again"]
+
+
+class TestFalseAlarms:
+    @pytest.mark.parametrize("text, rule", [
+        ("第三次拍到了，准备做个合集发抖音", "risk:safety"),
+        ("生日蛋糕的奶油全部塌了", "risk:safety"),
+        ("想问一下续住的价格和网上一样吗", "risk:legal_media"),
+        ("建议菜单上标注过敏原", "risk:safety"),
+    ])
+    def test_words_that_only_look_like_a_risk(self, text, rule):
+        assert active(text, rule) == []
+
+    @pytest.mark.parametrize("text, rule, cue", [
+        ("茶壶有个缺口，差点割到嘴", "risk:safety", "差点割"),
+        ("不然这事我会发到每个平台", "risk:legal_media", "每个平台"),
+        ("修不好我就去隔壁品牌店提车", "risk:churn", "去隔壁"),
+        ("医院的WiFi又连不上了，上周来也是这样", "risk:repeat", "上周来也"),
+    ])
+    def test_words_that_are_a_risk(self, text, rule, cue):
+        assert cue in active(text, rule)
