@@ -231,6 +231,11 @@ REDRESS_CAPA_WINDOW_WEEKS = env_int("REDRESS_CAPA_WINDOW_WEEKS", 4)
 REDRESS_REPEAT_WINDOW_DAYS = env_int("REDRESS_REPEAT_WINDOW_DAYS", 30)
 REDRESS_DUPLICATE_WINDOW_HOURS = env_int("REDRESS_DUPLICATE_WINDOW_HOURS", 72)
 REDRESS_TRIAGE_AUTO_ROUTE = env_bool("REDRESS_TRIAGE_AUTO_ROUTE", False)
+# Triage: the function that derives a priority from a reading (dotted path; the default
+# is the rule of TAXONOMY.md).
+REDRESS_TRIAGE_PRIORITY_RULE = env_str(
+    "REDRESS_TRIAGE_PRIORITY_RULE", "redress.triage.priority.priority_default"
+)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

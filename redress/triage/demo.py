@@ -14,13 +14,22 @@ are played (so intake's triage sees the rules)::
     demo_routing_rules(organisations)
 """
 
+
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from redress.accounts.models import Department, Organisation
+from redress.triage.engine import get_model
 from redress.triage.services import routing_rule_create
 
-# organisation name → (rule name, department name, conditions), tried in this order.
+
+def demo_load(*, organisations: Iterable[Any] = (), now: datetime | None = None
+              ) -> dict[str, Any]:
+    model = get_model()
+    return {"mode": model.mode, "examples": model.meta.get("examples", 0)}
+
+
 _RULES: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
     "川味坊餐饮连锁": [
         ("春熙路店的投诉", "春熙路店", {"location_contains": "春熙路"}),

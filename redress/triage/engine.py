@@ -1,102 +1,182 @@
-"""TEMPORARY STAND-IN for the triage model.
+"""Triage as every caller uses it: `triage_text(text) -> Reading`.
 
-`triage_text` here reads a message with a handful of regular expressions so that intake,
-the case page and the API can be built and tested against the real interface. It is not
-the model: the engine (branch triage-engine) replaces this whole file with one that keeps
-the same signature, `triage_text(text: str) -> Reading`. Nothing outside this file may rely
-on what these patterns find.
+The model is loaded once per process (thread-safe) from REDRESS_DATA_DIR/triage/model.joblib,
+written by `redress triage train`. When that file is absent, unreadable, of an older model
+version or trained on another corpus than the one shipped, the engine trains from the
+shipped corpus once (seconds), writes the file and uses it. With no corpus and no model it
+reads by the rules alone.
+
+`triage_text` never raises, whatever the string:
+- empty or blank text → kind `inquiry`, scenario `none`, emotion `calm`, no risks or wants,
+  lang `zh`, priority by the rule (P4), every confidence 0;
+- text with no letters or digits (only emoji or punctuation) → the model's reading with
+  every confidence capped at 0.3;
+- anything going wrong inside → the same defaults as empty text (and a logged error).
 """
 
+import logging
+import os
 import re
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
-from redress.common.text import guess_language
+from django.conf import settings
+
+from redress.triage.corpus import corpus_paths, fingerprint, load_corpus
+from redress.triage.model import MODEL_VERSION, Prediction, TriageModel, parse
+from redress.triage.priority import priority_of
 from redress.triage.reading import Reading
 
-MODEL_VERSION = "stand-in-keywords-0"
+logger = logging.getLogger(__name__)
 
-_KIND = {
-    "praise": re.compile(r"表扬|感谢|谢谢|thank you|great job", re.I),
-    "suggestion": re.compile(r"建议|希望能|suggest", re.I),
-    "inquiry": re.compile(r"请问|咨询|could you tell me|how do i|\?$", re.I),
-}
-_FAILURE = re.compile(
-    r"投诉|坏|漏|脏|慢|错|扣|没人|态度|凉|退|差|broken|leak|dirty|slow|wrong|charged|rude"
-    r"|complain|refund", re.I)
-_SCENARIO = {
-    "process_system": re.compile(r"扣款|多扣|扣了两次|账单|订单|预订|系统|配送|charged twice|"
-                                 r"bill|booking|order|system|delivery", re.I),
-    "human_error": re.compile(r"态度|服务员|员工|前台|客服|rude|staff|waiter|attitude", re.I),
-    "product_defect": re.compile(r"坏|漏水|故障|凉|脏|异物|空调|broken|leak|dirty|cold|"
-                                 r"not working", re.I),
-}
-_EMOTION = {
-    "angry": re.compile(r"！！|!!|气死|太差|太过分|离谱|unacceptable|furious|outrageous", re.I),
-    "aggrieved": re.compile(r"没人理|寒心|委屈|ignored", re.I),
-    "anxious": re.compile(r"着急|担心|害怕|worried|anxious", re.I),
-    "confused": re.compile(r"不明白|搞不清|confused|don't understand", re.I),
-}
-_RISK = {
-    "safety": re.compile(r"受伤|烫伤|中毒|腹泻|着火|漏电|injur|poison|fire", re.I),
-    "legal_media": re.compile(r"12315|消协|律师|起诉|媒体|曝光|lawyer|sue |press", re.I),
-    "churn": re.compile(r"不会再来|换别家|销户|never come back|cancel", re.I),
-    "repeat": re.compile(r"第二次|又坏|上次|好几次|again|second time", re.I),
-}
-_WANT = {
-    "refund": re.compile(r"退款|退钱|退还|refund", re.I),
-    "repair": re.compile(r"维修|来修|repair|fix it", re.I),
-    "compensation": re.compile(r"补偿|赔偿|compensat", re.I),
-    "apology": re.compile(r"道歉|apolog", re.I),
-}
+_lock = threading.Lock()
+_model: TriageModel | None = None
+_WORDY = re.compile(r"[0-9a-zA-Z\u3400-\u9fff\uf900-\ufaff]")
+LOW_CONFIDENCE = 0.3
+AUTO_FOLDS = 3
 
 
-def _found(patterns: dict[str, re.Pattern[str]], text: str) -> dict[str, list[str]]:
-    hits: dict[str, list[str]] = {}
-    for label, pattern in patterns.items():
-        words = [m.group(0) for m in pattern.finditer(text)]
-        if words:
-            hits[label] = list(dict.fromkeys(words))
-    return hits
+class ModelUnavailable(RuntimeError):
+    pass
 
 
-def _priority(kind: str, emotion: str, risks: tuple[str, ...]) -> str:
-    if {"safety", "legal_media"} & set(risks):
-        return "P1"
-    if emotion in ("angry", "aggrieved") or {"churn", "repeat"} & set(risks):
-        return "P2"
-    return "P3" if kind == "complaint" else "P4"
+def model_path() -> Path:
+    return Path(settings.DATA_DIR) / "triage" / "model.joblib"
+
+
+def save_model(model: TriageModel, path: Path | None = None) -> Path:
+    import joblib
+
+    path = path or model_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(handle)
+    joblib.dump(model, temporary)
+    os.replace(temporary, path)
+    return path
+
+
+def read_model(path: Path) -> TriageModel:
+    import joblib
+
+    model = joblib.load(path)
+    if not isinstance(model, TriageModel) or model.version != MODEL_VERSION:
+        raise ModelUnavailable(f"{path} is not a triage model of version {MODEL_VERSION}")
+    return model
+
+
+def train_model(examples: Sequence[Any], *, mode: str = "combined", folds: int = AUTO_FOLDS,
+                corpus: str = "", progress: Any = None) -> tuple[TriageModel, dict[str, Any]]:
+    model = TriageModel(mode)
+    scores = model.fit(examples, folds=folds, progress=progress)
+    model.meta.update(corpus=corpus, examples=len(examples), scores=scores,
+                      trained_at=time.time())
+    return model, scores
+
+
+def load_model(*, train_if_needed: bool = True) -> TriageModel:
+    """The model of this process: the saved one if it matches the shipped corpus, else one
+    trained from the shipped corpus (and saved), else the rules alone."""
+    paths = corpus_paths()
+    current = fingerprint(paths) if paths else ""
+    path = model_path()
+    if path.exists():
+        try:
+            model = read_model(path)
+            if not current or model.meta.get("corpus") == current:
+                return model
+            logger.info("triage model %s is stale (corpus changed); retraining", path)
+        except Exception as error:  # a damaged file is replaced, not fatal
+            logger.warning("triage model %s unreadable: %s", path, error)
+    if not paths or not train_if_needed:
+        if not paths:
+            logger.warning("no triage corpus and no model: reading by the rules alone")
+        return TriageModel("rules")
+    examples, problems = load_corpus(paths)
+    for problem in problems[:20]:
+        logger.warning("triage corpus: %s", problem)
+    try:
+        model, _scores = train_model(examples, corpus=current)
+    except Exception:
+        logger.exception("triage model could not be trained: reading by the rules alone")
+        return TriageModel("rules")
+    try:
+        save_model(model, path)
+    except OSError as error:
+        logger.warning("triage model could not be saved to %s: %s", path, error)
+    return model
+
+
+def get_model() -> TriageModel:
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _model = load_model()
+    return _model
+
+
+def set_model(model: TriageModel | None) -> None:
+    """Replace the process's model (after training; None: load again on next use)."""
+    global _model
+    with _lock:
+        _model = model
+
+
+def empty_reading() -> Reading:
+    return Reading(kind="inquiry", scenario="none", emotion="calm", risks=(), wants=(),
+                   lang="zh", priority=priority_of("inquiry", "calm", ()),
+                   confidence={"kind": 0.0, "scenario": 0.0, "emotion": 0.0, "risks": 0.0,
+                               "wants": 0.0})
+
+
+def _reading(prediction: Prediction, lang: str, wordy: bool) -> Reading:
+    confidence = dict(prediction.confidence)
+    if not wordy:
+        confidence = {k: min(v, LOW_CONFIDENCE) for k, v in confidence.items()}
+    cues: list[str] = []
+    for words in prediction.cues_by_label.values():
+        for word in words:
+            if word not in cues:
+                cues.append(word)
+    return Reading(
+        kind=prediction.kind, scenario=prediction.scenario, emotion=prediction.emotion,
+        risks=tuple(prediction.risks), wants=tuple(prediction.wants), lang=lang,
+        priority=priority_of(prediction.kind, prediction.emotion, prediction.risks),
+        confidence=confidence, cues=tuple(cues), cues_by_label=prediction.cues_by_label,
+    )
+
+
+def triage_many(texts: Sequence[str], *, model: TriageModel | None = None) -> list[Reading]:
+    """Readings of many messages at once (faster per message than one by one)."""
+    model = model or get_model()
+    parsed = []
+    slots: list[int] = []
+    readings: list[Reading | None] = []
+    for text in texts:
+        item = parse(text if isinstance(text, str) else str(text))
+        if not item.text.text.strip():
+            readings.append(empty_reading())
+            continue
+        slots.append(len(readings))
+        readings.append(None)
+        parsed.append(item)
+    for slot, item, prediction in zip(slots, parsed, model.predict_parsed(parsed),
+                                      strict=True):
+        readings[slot] = _reading(prediction, item.text.lang,
+                                  bool(_WORDY.search(item.text.text)))
+    return [r if r is not None else empty_reading() for r in readings]
 
 
 def triage_text(text: str) -> Reading:
-    """Stand-in reading of `text` by keyword (see the module docstring)."""
-    text = text or ""
-    kinds = _found(_KIND, text)
-    failure = _FAILURE.findall(text)
-    kind = "complaint" if failure or not kinds else next(iter(kinds))
-    scenarios = _found(_SCENARIO, text) if kind == "complaint" else {}
-    scenario = max(scenarios, key=lambda s: len(scenarios[s])) if scenarios else (
-        "none" if kind != "complaint" else "product_defect")
-    emotions = _found(_EMOTION, text)
-    emotion = next(iter(emotions), "calm")
-    risks = _found(_RISK, text)
-    wants = _found(_WANT, text)
-    cues_by_label: dict[str, list[str]] = {}
-    if kind == "complaint" and failure:
-        cues_by_label["kind"] = list(dict.fromkeys(failure))[:3]
-    elif kind in kinds:
-        cues_by_label["kind"] = kinds[kind]
-    if scenario in scenarios:
-        cues_by_label["scenario"] = scenarios[scenario]
-    if emotion in emotions:
-        cues_by_label["emotion"] = emotions[emotion]
-    for label, words in (*risks.items(), *wants.items()):
-        cues_by_label[label] = words
-    cues = tuple(dict.fromkeys(w for words in cues_by_label.values() for w in words))
-    risk_labels = tuple(risks)
-    return Reading(
-        kind=kind, scenario=scenario, emotion=emotion, risks=risk_labels,
-        wants=tuple(wants), lang=guess_language(text),
-        priority=_priority(kind, emotion, risk_labels),
-        confidence={"kind": 0.5, "scenario": 0.4 if scenarios else 0.2,
-                    "emotion": 0.4 if emotions else 0.3},
-        cues=cues, cues_by_label=cues_by_label,
-    )
+    """How the message reads (TAXONOMY.md). Never raises; see the module's docstring for
+    the defaults on empty or unreadable input."""
+    try:
+        return triage_many([text])[0]
+    except Exception:
+        logger.exception("triage failed; reading with the defaults")
+        return empty_reading()

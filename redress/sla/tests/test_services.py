@@ -120,7 +120,11 @@ class TestDeadlinesOnIntake:
         ack = CaseEvent.objects.get(case=case, kind=EventKind.AUTO_ACK)
         assert ack.visible_to_customer and ack.actor is None
         assert case.reference in ack.message
-        assert "2026-11-25 10:00" in ack.message  # P3: 2 business hours from 17:00
+        # "太恶心了" reads as angry: P2, an answer within 15 minutes around the clock (a
+        # calm P3 complaint would have had 2 business hours, next morning 10:00).
+        case.refresh_from_db()
+        assert case.priority == Priority.P2 and case.emotion == "angry"
+        assert "2026-11-24 17:15" in ack.message
         assert "我们已收到您的投诉" in ack.message
         assert [m.to for m in mail.outbox] == [["zhou@example.com"]]
         assert case.tracking_code in mail.outbox[0].body
@@ -137,7 +141,9 @@ class TestDeadlinesOnIntake:
             )
         ack = CaseEvent.objects.get(case=case, kind=EventKind.AUTO_ACK)
         assert "We have received your complaint" in ack.message
-        assert "2026-11-24 12:00" in ack.message
+        # The deadline told is the case's own first-response deadline, in Shanghai time.
+        due = _clock(case).first_response_due.astimezone(ZoneInfo("Asia/Shanghai"))
+        assert f"{due:%Y-%m-%d %H:%M}" in ack.message
         assert "We have received your complaint" in mail.outbox[0].body
 
 

@@ -57,6 +57,7 @@ from redress.remedies.services import (
     remedy_execute,
     remedy_propose,
 )
+from redress.triage.demo import demo_load as triage_demo_load
 from redress.triage.demo import demo_routing_rules
 
 DEFAULT_CASES = 200
@@ -195,6 +196,9 @@ class Command(BaseCommand):
             )
             staff = _organisations_and_staff_create()
             demo_routing_rules(list(Organisation.objects.all()))
+            # Every complaint is read on intake: have the model ready before the first.
+            self.stdout.write(_("Preparing triage…"))
+            triage_demo_load()
             stories = _Planner(staff=staff, rng=random.Random(SEED)).plan(wanted)
             # The demo's messages went out when its cases happened: keep them as sent then,
             # rather than delivering two months of apologies when the worker starts.

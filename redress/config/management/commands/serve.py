@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from redress.triage.engine import get_model as triage_model
+
 STOP_GRACE_SECONDS = 10
 
 
@@ -32,6 +34,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(_("Database is up to date."))
+        # Read (or, the first time, trained from the seed corpus in a few seconds) here,
+        # so no complaint waits for it; each web worker then loads the saved file.
+        self.stdout.write(_("Preparing triage…"))
+        model = triage_model()
+        self.stdout.write(_("Triage is ready (%(examples)d examples).")
+                          % {"examples": model.meta.get("examples", 0)})
         if options["demo"]:
             call_command("demo", stdout=self.stdout)
         # Follow-ups that fell due or expired while Redress was stopped: sent, or closed.
