@@ -776,7 +776,8 @@ def guarantees_arm(*, case: Case) -> None:
     if not default_task_backend.supports_defer or case.department is None:
         return
     hours = set(ServiceGuarantee.objects.filter(
-        organisation_id=case.department.organisation_id, active=True
+        organisation_id=case.department.organisation_id, active=True,
+        in_force_from__lte=case.received_at,
     ).values_list("within_hours", flat=True))
     for h in hours:
         _arm_guarantee(case.pk, case.received_at + timedelta(hours=h, seconds=1))
