@@ -70,6 +70,41 @@ def _ended(text: str, stop: str) -> str:
     return text + stop
 
 
+@dataclass(frozen=True)
+class _Lines:
+    """A draft's lines in one language, before they are put in the order the customer's
+    emotion calls for. `gap` joins two sentences: nothing in Chinese, a space in English."""
+
+    opening: str
+    after_anxious: str
+    upgrade: str
+    about: str
+    found: str
+    needs: str
+    next_step: str
+    remedy: str
+    repeat: str
+    gap: str
+
+
+def _arrange(emotion: str, lines: _Lines) -> list[str]:
+    """The body of a draft, opened as seed 004 says to meet each emotional state: the
+    anxious hear what happens next first; the confused get numbered steps; the aggrieved
+    hear that their case is upgraded; everyone else is answered in the usual order."""
+    g = lines.gap
+    if emotion == "anxious":
+        return [lines.opening + g + lines.next_step, lines.after_anxious + g + lines.about,
+                lines.found, lines.needs, lines.remedy, lines.repeat]
+    if emotion == "confused":
+        steps = [s for s in (lines.about, lines.found, lines.needs, lines.next_step,
+                             lines.remedy) if s]
+        numbered = "\n".join(f"{n}. {step}" for n, step in enumerate(steps, start=1))
+        return [lines.opening, numbered, lines.repeat]
+    upgrade = [lines.upgrade] if emotion == "aggrieved" else []
+    return [lines.opening, *upgrade, lines.about, lines.found, lines.needs, lines.next_step,
+            lines.remedy, lines.repeat]
+
+
 # --- Chinese ---------------------------------------------------------------------------
 
 _ZH_OPENING = {
@@ -144,19 +179,11 @@ def _zh_draft(f: DraftFacts) -> str:
     remedy = _zh_remedy(f.remedy, f.remedy_amount)
     repeat = _ZH_REPEAT if f.repeat else ""
 
-    body: list[str] = []
-    if emotion == "anxious":
-        body += [_ZH_OPENING[emotion] + next_line + when, _ZH_AFTER_ANXIOUS + about,
-                 found_line, needs_line, remedy, repeat]
-    elif emotion == "confused":
-        steps = [s for s in (about, found_line, needs_line, next_line + when, remedy) if s]
-        numbered = "\n".join(f"{n}. {step}" for n, step in enumerate(steps, start=1))
-        body += [_ZH_OPENING[emotion], numbered, repeat]
-    else:
-        body.append(_ZH_OPENING[emotion])
-        if emotion == "aggrieved":
-            body.append(_ZH_UPGRADE)
-        body += [about, found_line, needs_line, next_line + when, remedy, repeat]
+    body = _arrange(emotion, _Lines(
+        opening=_ZH_OPENING[emotion], after_anxious=_ZH_AFTER_ANXIOUS, upgrade=_ZH_UPGRADE,
+        about=about, found=found_line, needs=needs_line, next_step=next_line + when,
+        remedy=remedy, repeat=repeat, gap="",
+    ))
     reference = f"您的投诉编号是 {f.reference}，" if f.reference else ""
     body.append(f"{reference}如果还有任何疑问，欢迎随时联系我。")
     signature = "\n".join(s for s in (f.agent_name, f.organisation_name) if s)
@@ -244,19 +271,11 @@ def _en_draft(f: DraftFacts) -> str:
     remedy = _en_remedy(f.remedy, f.remedy_amount)
     repeat = _EN_REPEAT if f.repeat else ""
 
-    body: list[str] = []
-    if emotion == "anxious":
-        body += [f"{_EN_OPENING[emotion]} {next_line}{when}", f"{_EN_AFTER_ANXIOUS} {about}",
-                 found_line, needs_line, remedy, repeat]
-    elif emotion == "confused":
-        steps = [s for s in (about, found_line, needs_line, next_line + when, remedy) if s]
-        numbered = "\n".join(f"{n}. {step}" for n, step in enumerate(steps, start=1))
-        body += [_EN_OPENING[emotion], numbered, repeat]
-    else:
-        body.append(_EN_OPENING[emotion])
-        if emotion == "aggrieved":
-            body.append(_EN_UPGRADE)
-        body += [about, found_line, needs_line, next_line + when, remedy, repeat]
+    body = _arrange(emotion, _Lines(
+        opening=_EN_OPENING[emotion], after_anxious=_EN_AFTER_ANXIOUS, upgrade=_EN_UPGRADE,
+        about=about, found=found_line, needs=needs_line, next_step=next_line + when,
+        remedy=remedy, repeat=repeat, gap=" ",
+    ))
     reference = f"Your complaint reference is {f.reference}. " if f.reference else ""
     body.append(f"{reference}If anything is unclear, just reply and I will answer myself.")
     signature = "\n".join(s for s in (f.agent_name, f.organisation_name) if s)
