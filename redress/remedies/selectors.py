@@ -12,15 +12,13 @@ from django.db.models.functions import Coalesce
 
 from redress.accounts.models import Department, User
 from redress.cases.models import Case, CaseEvent, CustomerTier, Risk, Status
-from redress.cases.selectors import case_visible_to, cases_visible_to
+from redress.cases.selectors import cases_visible_to
 from redress.common.money import CENT
 from redress.remedies.models import Remedy, RemedyOption, RemedyStatus, Unit
 from redress.remedies.services import (
     POLICY_CAP_RATIO,
-    Limits,
-    approvers_for,
     catalogue_ensure,
-    limits_for,
+    may_approve,
 )
 
 
@@ -119,13 +117,13 @@ def approvals_waiting_for(*, user: User) -> list[Remedy]:
     ).exclude(proposed_by=user).select_related(
         "case", "case__customer", "case__department__organisation", "option", "proposed_by"
     ).order_by("approval_due_at", "id")
-    return [r for r in pending if user in approvers_for(r)]
+    # Checked for this one user: asking who all the approvers are would read every
+    # supervisor's limits and totals for every remedy in the queue.
+    return [r for r in pending if may_approve(user, r)]
 
 
 def may_decide(user: User, remedy: Remedy) -> bool:
-    return (remedy.status == RemedyStatus.PENDING_APPROVAL and remedy.proposed_by_id != user.pk
-            and user.is_supervisor_or_above and case_visible_to(user, remedy.case)
-            and user in approvers_for(remedy))
+    return remedy.status == RemedyStatus.PENDING_APPROVAL and may_approve(user, remedy)
 
 
 @dataclass(frozen=True)
@@ -221,10 +219,6 @@ def spend_by_department(*, user: User, month: date) -> list[SpendRow]:
         ))
     rows.sort(key=lambda r: str(r.department or ""))
     return rows
-
-
-def user_limits(user: User) -> Limits:
-    return limits_for(user)
 
 
 # States in which a case takes a new remedy (after acknowledging, before resolving).

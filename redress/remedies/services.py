@@ -173,7 +173,7 @@ def remedy_value(option: RemedyOption, amount: object, case: Case) -> tuple[Deci
     """Check an amount in the option's unit; return (amount, value to the customer in yuan,
     cost to the business in yuan)."""
     if option.unit == Unit.NONE:
-        if amount not in (None, "", 0, "0") and to_money_or_none(amount) not in (None, 0):
+        if amount not in (None, "") and to_money_or_none(amount) != 0:
             raise Invalid(_("%(remedy)s has no amount; leave it empty.")
                           % {"remedy": option.name_for(translation.get_language() or "zh")},
                           field="amount")
@@ -410,19 +410,24 @@ def _offered(case: Case, actor: User | None, remedy: Remedy) -> None:
 
 # --- approvals ----------------------------------------------------------------------------
 
-def approvers_for(remedy: Remedy) -> list[User]:
-    """Who may decide a remedy waiting for approval: supervisors and above who see the case,
-    are not its proposer, and whose own authority covers it."""
+def may_approve(user: User, remedy: Remedy) -> bool:
+    """Whether `user` may decide this remedy: a supervisor or above who sees the case, is
+    not its proposer, and whose own authority covers it."""
     case = remedy.case
+    return (
+        user.is_active and user.is_supervisor_or_above and remedy.proposed_by_id != user.pk
+        and case_visible_to(user, case)
+        and not _over_limit(user, case, remedy.value, local_day(clock.now(), case))
+    )
+
+
+def approvers_for(remedy: Remedy) -> list[User]:
+    """Everyone who may decide a remedy waiting for approval (`may_approve`)."""
     people = User.objects.filter(is_active=True).filter(
         Q(role__in=[Role.SUPERVISOR, Role.MANAGER, Role.QUALITY, Role.ADMIN])
         | Q(is_superuser=True)
     )
-    if remedy.proposed_by_id is not None:
-        people = people.exclude(pk=remedy.proposed_by_id)
-    day = local_day(clock.now(), case)
-    return [p for p in people if case_visible_to(p, case)
-            and not _over_limit(p, case, remedy.value, day)]
+    return [p for p in people if may_approve(p, remedy)]
 
 
 def _ask_approvers(remedy: Remedy, case: Case) -> None:

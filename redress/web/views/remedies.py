@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import URLPattern, path
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -27,9 +27,9 @@ from redress.remedies.selectors import (
     may_decide,
     remedy_suggestions,
     spend_by_department,
-    user_limits,
-)
+    )
 from redress.remedies.services import (
+    limits_for,
     remedy_answer,
     remedy_approve,
     remedy_counter,
@@ -85,7 +85,7 @@ def case_page_context(request: HttpRequest, case: Case, user: User) -> dict[str,
         "remedy_suggestions": remedy_suggestions(case=case)
         if can_act and case.status in TAKES_REMEDIES else [],
         "remedy_can_offer": can_act and case.status in TAKES_REMEDIES,
-        "remedy_limits": user_limits(user),
+        "remedy_limits": limits_for(user),
         "case_cost": case_cost(case=case),
         "propose_form": ProposeForm(),
         "execute_form": ExecuteForm(),
@@ -109,9 +109,6 @@ def _panel(request: HttpRequest, reference: str, *, error: str = "",
         return render(request, "web/console/not_found.html", {"reference": reference},
                       status=404)
     if not error and not request.htmx:  # type: ignore[attr-defined]
-        from django.shortcuts import redirect
-        from django.urls import reverse
-
         return redirect(reverse("web:case", args=[reference]))
     return console._panel(request, case, error=error, status=status)
 
@@ -161,9 +158,6 @@ def _act(request: HttpRequest, remedy_id: int, form_class: type[forms.Form],
     except DomainError as error:
         return _panel(request, reference, error=str(error.message), status=error.status)
     if request.POST.get("back") == "approvals":
-        from django.shortcuts import redirect
-        from django.urls import reverse
-
         return redirect(reverse("web:approvals"))
     return _panel(request, reference)
 
