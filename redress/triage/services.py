@@ -35,6 +35,7 @@ from redress.cases.validation import clean_choice, clean_short_text
 from redress.common.errors import Conflict, Invalid, NotFound
 from redress.triage import engine
 from redress.triage.models import CaseLink, LinkKind, PriorityRule, RoutingRule, TriageRecord
+from redress.triage.priority import priority_of
 from redress.triage.reading import Reading
 
 logger = logging.getLogger(__name__)
@@ -60,9 +61,12 @@ def text_normalise(text: str) -> str:
 
 
 def priority_by_rule(labels: dict[str, Any], rule: PriorityRule | None) -> str:
-    """The priority the labels imply under the organisation's rule (TAXONOMY.md's when
-    it has none)."""
-    rule = rule or PriorityRule()
+    """The priority the labels imply under the organisation's rule; with none, the
+    installation's rule (`priority.priority_of`: TAXONOMY.md's unless a setting names
+    another)."""
+    if rule is None:
+        return priority_of(labels.get("kind") or Kind.COMPLAINT, labels.get("emotion") or "",
+                           list(labels.get("risks") or []))
     risks = set(labels.get("risks") or [])
     if risks & set(rule.p1_risks):
         return "P1"

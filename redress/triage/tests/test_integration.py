@@ -33,6 +33,10 @@ pytestmark = pytest.mark.django_db
 WORDS = "房间空调坏了，一晚上没睡好！我要求退款。"
 
 
+def every_complaint_is_urgent(kind: str, emotion: str, risks: list[str]) -> str:
+    return "P1" if kind == "complaint" else "P4"
+
+
 def _public(description: str = WORDS, **extra: str) -> Case:
     values = {"name": "李先生", "phone": "13912345678", **extra}
     return public_complaint_submit(description=description, **values)
@@ -86,6 +90,18 @@ class TestIntakeReadsTheComplaint:
         with moment(at(2026, 11, 24, 10, 0)):
             case = _public("请问你们几点关门？")
         assert Case.objects.get(pk=case.pk).priority == "P4"
+
+    def test_without_an_organisation_rule_the_installations_rule_decides(
+        self, department, read_as, moment, settings
+    ):
+        # The setting that names the reading's priority rule also decides intake's, so the
+        # two cannot disagree.
+        settings.REDRESS_TRIAGE_PRIORITY_RULE = (
+            "redress.triage.tests.test_integration.every_complaint_is_urgent")
+        read_as(emotion="calm")
+        with moment(at(2026, 11, 24, 10, 0)):
+            case = _public()
+        assert Case.objects.get(pk=case.pk).priority == "P1"
 
     def test_a_priority_chosen_by_staff_is_kept(self, agent, read_as, moment):
         read_as(risks=["legal_media"])
