@@ -28,6 +28,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from abc import ABC, abstractmethod
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -86,11 +87,13 @@ def _signed_dingtalk_url(url: str, secret: str, timestamp_ms: int) -> str:
     return f"{url}{joiner}timestamp={timestamp_ms}&sign={dingtalk_sign(secret, timestamp_ms)}"
 
 
-class _RobotNotifier:
+class _RobotNotifier(ABC):
+    """A group robot: each kind says only how a note is worded for it (`body`)."""
+
     service = ""
 
-    def body(self, note: StaffNote) -> dict[str, Any]:
-        raise NotImplementedError
+    @abstractmethod
+    def body(self, note: StaffNote) -> dict[str, Any]: ...
 
     def configured(self) -> bool:
         return bool(_url_for(self.service))
