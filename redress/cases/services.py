@@ -396,11 +396,15 @@ def case_record_details(
 
 
 def case_record_labels(
-    *, case: Case, actor: User | None, labels: dict[str, Any], source: str = "staff"
+    *, case: Case, actor: User | None, labels: dict[str, Any], source: str = "staff",
+    priority: str | None = None,
 ) -> Case:
     """Record how the complaint reads (kind, scenario, emotion, risks, wants of
     TAXONOMY.md). A member of staff correcting the reading leaves an event with the values
-    before and after, which later becomes training data; `actor=None` is triage itself."""
+    before and after, which later becomes training data; `actor=None` is triage itself.
+    With `priority`, the priority the reading implies is set in the same write (triage on
+    intake: one locked update instead of two), with its own event as `case_priority_set`
+    leaves."""
     choices = {"kind": Kind, "scenario": Scenario, "emotion": Emotion}
     lists = {"risks": Risk, "wants": Want}
     values: dict[str, Any] = {}
@@ -416,21 +420,33 @@ def case_record_labels(
             values[field] = sorted(set(items))
         else:
             raise Invalid(_("“%(field)s” is not a label.") % {"field": field}, field=field)
+    if priority is not None:
+        priority = clean_choice(priority, field="priority", choices=list(Priority.values))
     with transaction.atomic():
         case = _locked_case(case, None)
         if actor is not None:
             _require_actionable(case, actor)
         before = {f: getattr(case, f) for f, v in values.items() if getattr(case, f) != v}
-        if not before:
+        new_priority = priority is not None and priority != case.priority
+        if not before and not new_priority:
             return case
-        for field in before:
-            setattr(case, field, values[field])
-        _save(case, list(before))
-        event = CaseEvent.objects.create(
-            case=case, actor=actor, kind=EventKind.LABELS, before=before,
-            after={f: values[f] for f in before}, message=source,
-        )
-        _announce(case, [event])
+        events = []
+        if before:
+            for field in before:
+                setattr(case, field, values[field])
+            events.append(CaseEvent(
+                case=case, actor=actor, kind=EventKind.LABELS, before=before,
+                after={f: values[f] for f in before}, message=source,
+            ))
+        if new_priority:
+            events.append(CaseEvent(
+                case=case, actor=actor, kind=EventKind.DETAILS,
+                before={"priority": case.priority}, after={"priority": priority},
+                message=source,
+            ))
+            case.priority = str(priority)
+        _save(case, [*before, *(["priority"] if new_priority else [])])
+        _announce(case, CaseEvent.objects.bulk_create(events))
     return case
 
 

@@ -30,14 +30,16 @@ _RULES: dict[str, tuple[str, str]] = {
     # ---- risks -------------------------------------------------------------------
     "risk:safety": (
         r"受伤|受了伤|伤到|伤了|伤口|烫伤|烧伤|割伤|划伤|划破|扎伤|砸伤|砸到|摔倒|摔伤|摔了|滑倒|"
-        r"跌倒|骨折|流血|出血|缝了?\d*针|住院|急诊|送医|送去医院|进了医院|去了医院|挂水|输液|"
+        r"跌倒|骨折|流血|出血|缝了?\d*针|送医|送去医院|进了医院|去了医院|"
         r"食物中毒|中毒|拉肚子|腹泻|上吐下泻|呕吐|吐了|肚子疼|胃疼|过敏(?!原)|起疹|红疹|疹子|喘不上|"
         r"烧焦|火花|冒火|发烫|夹了人|夹到|被夹|摔进|差点(摔|被|吞|砸|撞|割|吃|咽|烫|电|夹)|割到|烫红|焦黑|滋滋|撬锁|钢丝|针头|感染|对身体|伤害|事故|后怕|发抖(?!音)|输错|床虱|被咬|咬得|"
         r"刹车.{0,6}(软|失灵|不灵|异响)|尖角|电线(垂|裸露|外露)|井盖|不敢(用|开|碰|住|吃)|胃里|"
-        r"触电|漏电|电到|被电|电击|着火|起火|冒烟|火灾|烧起来|爆炸|炸了|煤气味|燃气味|漏气|泄漏|"
+        r"触电|漏电|电到|被电|电击|(?<!打不)(?<!点不)(?<!打不了)着火|起火|冒烟|火灾|烧起来|爆炸|炸了|煤气味|燃气味|漏气|泄漏|"
         r"刹车失灵|刹车失效|刹不住|方向盘失灵|玻璃碎|碎玻璃|玻璃渣|玻璃碴|头晕|窒息|"
         r"困在电梯|电梯.{0,4}困|被困|卡在电梯|掉下来|坍塌|砸下来|安全隐患|危险|烫到|"
-        r"一氧化碳|有毒|"
+        r"一氧化碳|有毒|嘶嘶|摔了一跤|摔了个|肿了|红肿|起了?泡|水泡|烫得|吃进(去|肚)|喝进(去|肚)|咽下去|"
+        r"(菜|饭|汤|粥|面|食物|外卖|饮料|奶茶|蛋糕|包子|饺子|沙拉)里.{0,4}(苍蝇|虫|蟑螂|铁丝|钢丝|玻璃|塑料|钉子|"
+        r"异物|头发|抹布)|吃出.{0,4}(苍蝇|虫|蟑螂|铁丝|钢丝|玻璃|塑料|钉子|异物|头发|抹布)|松动.{0,6}(栏杆|扶手)|(栏杆|扶手|护栏).{0,6}(松|晃|断)|"
         r"\b(injur\w*|hurt|burn(ed|t|s)?|scald\w*|bleed\w*|bleeding|a&e|er visit|is it safe|"
         r"safe to|bites|bed ?bugs|blister\w*|very hot|headache|nearly (got|hit|fell)|"
         r"almost (got|hit|fell)|lost all power|what if (it|that) (was|had been)|"
@@ -48,10 +50,13 @@ _RULES: dict[str, tuple[str, str]] = {
         r"gas leak|smell(s|ed)? of gas|gas smell|brakes? fail\w*|brakes? (didn't|did not) work|"
         r"broken glass|shards?|glass in|dizzy|fever|stuck in the (lift|elevator)|trapped|"
         r"collaps\w*|fell (on|off|down)|slipp?ed|tripped|danger\w*|hazard\w*|unsafe|"
-        r"carbon monoxide|fainted|choking|choked|stitches)\b",
+        r"carbon monoxide|fainted|choking|choked|stitches|infect\w*|hissing|"
+        r"(railing|banister|handrail) (is |was )?(loose|broken|wobbl\w*)|"
+        r"almost (leaned|fallen|fell)|"
+        r"fire hazard)\b",
         "neg"),
     "hint:safety": (
-        r"霉变|发霉|生虫|虫子|异物|铁丝|钉子|变质|医院|医生|住院|发烧|孩子|老人|宝宝|"
+        r"住院|急诊|挂水|输液|霉变|发霉|生虫|虫子|异物|铁丝|钉子|变质|医院|医生|住院|发烧|孩子|老人|宝宝|"
         r"\b(mou?ld\w*|maggots?|cockroach\w*|insects?|bugs?|fire|hospital\w*|doctor|blood|"
         r"baby|kids?|insulin|medication)\b",
         "neg"),
@@ -59,11 +64,11 @@ _RULES: dict[str, tuple[str, str]] = {
         r"12315|12345|12331|消协|消费者协会|市场监管|监管局|工商局|工商|银保监|金融监管|银监|保监|"
         r"民航局|工信部|邮政局|卫健委|食药监|律师|起诉|法院|告你们|打官司|法律途径|诉讼|法律责任|"
         r"维权|媒体|记者|电视台|报社|报纸|曝光|黑猫|上热搜|热搜|每个平台|发(到|在)?(网上|微博|朋友圈|抖音|"
-        r"小红书|大众点评|点评|群里|业主群)|让(更多|所有|大家|全网|更多的|身边)的?人(都)?知道|"
-        r"到处(说|发|宣传)|公之于众|网上说|发帖|(住建|邮政管理|市场监督管理|交通|环保|卫生|教育|公安|税务|"
-        r"物价|质监|文旅|城管|房管|民政|人社|通信管理)局|投诉到|报警|发出来|发视频|"
+        r"小红书|大众点评|点评|群里|业主群|本地生活号|公众号|网)|让(更多|所有|大家|全网|更多的|身边)的?人(都)?知道|"
+        r"到处(说|发|宣传)|公之于众|(住建|邮政管理|市场监督管理|交通|环保|卫生|教育|公安|税务|"
+        r"物价|质监|文旅|城管|房管|民政|人社|通信管理)局|投诉到|发出来|发视频|"
         r"挂(你们|网上|出来)|各大平台|所有平台|让大家|大家(看看|评评理|都来看|自己看)|让全城|"
-        r"一直发|发上网|挂网上|贴满|本地生活号|微博|公众号|"
+        r"一直发|发上网|挂网上|贴满|"
         r"\b(lawyers?|attorney|solicitor|sue|suing|lawsuit|legal action|legal advice|court|"
         r"small claims|regulator|ombudsman|trading standards|bbb|better business bureau|ftc|fca|"
         r"press|journalists?|newspaper|reporter|media|go public|going public|"
@@ -74,8 +79,10 @@ _RULES: dict[str, tuple[str, str]] = {
         r"warn (others|everyone|people)|everyone (will|should) know|going to the|"
         r"photos below|see for yourselves)\b",
         ""),
+    "hint:legal_media": (r"报警|警察|派出所|微博|公众号|媒体|发帖|网上说|朋友圈|抖音|小红书|"
+                         r"\b(police|twitter|facebook|instagram|online)\b", ""),
     "risk:churn": (
-        r"销户|注销|退卡|销卡|退会员|退掉会员|转网|携号转网|再也不|不会再|以后不(来|去|买|用|住|坐)|"
+        r"销户|注销|退卡|退保(?!(申请|成功|金|手续|流程|费))|在也不|换运营商|换供应商|换保险|销卡|退会员|退掉会员|转网|携号转网|再也不|不会再|以后不(来|去|买|用|住|坐)|"
         r"换一家|换别家|换家|去别家|换个(平台|银行|酒店|店|牌子|品牌)|取消(会员|订阅|合同|套餐|账户|"
         r"服务|宽带)|退订|解约|不续(费|约|卡)|拉黑|卸载|最后一次(来|买|用|住|坐|光顾)|永远不|"
         r"再见了|不再(光顾|选择|来|用|购买|合作)|不来了|不会来了|去隔壁|以后.{0,4}去(别|社区|隔壁)|换(银行|移动|联通|电信|物业|品牌|掉)|走人|"
@@ -86,16 +93,20 @@ _RULES: dict[str, tuple[str, str]] = {
         r"switch\w* to|take my (business|money) elsewhere|taking my (business|money)|"
         r"i'?m done with|done with you|lost a customer|won'?t be back|will not be back|"
         r"not coming back|uninstall\w*|unsubscrib\w*|go elsewhere|going elsewhere|"
-        r"moving (to|my)|leaving (you|your)|find another|last time i (use|order|shop|fly|stay)|"
+        r"moving (to|my)|(i am|i'm|we are|we're) cancell?ing|cancel(l)?ing (my|our)|"
+        r"leaving (you|your)|find another|last time i (use|order|shop|fly|stay)|"
         r"cancel\w* at renewal|delet\w* (the|this|your|my) app|deleting|registering at another|"
         r"with another|another (airline|bank|provider|clinic|company|carrier|hotel)|ever again|"
         r"i'?m done|never buying|not ordering|last straw|competitor)\b",
         ""),
     "risk:repeat": (
-        r"第[二三四五六七八九十两几\dn]+次|第[二三四五六七八九十两几\dn]+回|(上周|上个月|上回|昨天|前天)(来)?也|又连|再次|再一次|又一次|"
-        r"又一回|双叒|又是这样|又来了|又出现|又发生|上次也|上回也|之前也|以前也|每次都|每回都|"
-        r"次次|屡次|多次|反复|一而再|三番五次|老是|总是|又坏|又错|又迟|又晚|又漏|又丢|又停|又掉|"
-        r"又断|又卡|又没|又给|又把|又被|又收|又扣|又多|又少|又拖|又是|又出|又要|又让|又犯|又送|"
+        r"第[二三四五六七八九十两几\dn]+次(?!(购买|买|来|入住|住|回购|光顾|下单|点|选择|合作|乘坐|坐|用|办理|预订|订|吃))|第[二三四五六七八九十两几\dn]+回(?!(购买|买|来|入住|住|回购|光顾|下单|点))|(上周|上个月|上回|昨天|前天)(来)?也|又连|再次|再一次|又一次|"
+        r"又一回|双叒|又是这样|又来了|又出现|又发生|上次也|上回也|之前也|以前也|"
+        r"屡次|多次|反复|一而再|三番五次|又坏|又错|又迟|又晚|又漏|又丢|又停|又掉|"
+        r"又断|又卡|又没|又扣|又拖|又出|又犯|又崩|又挂|又闪退|又失效|又不能|又不行|又打不|又漏|又少|又错|"
+        r"(先后|已经|连续|前后|累计|一共|总共)[两二三四五六七八九十几\d]+(次|回|趟|遍)|再三|"
+        r"(打|问|催|找|联系|反映|投诉|报修|提交|修|换|退|跑)了?[两二三四五六七八九十几\d]+(次|回|趟|遍)|"
+        r"[两二三四五六七八九十几]次都|"
         r"已经(投诉|反映|反馈|打|联系|说)过|投诉过|反映过|反馈过|说过(好|很)?多次|两次了|三次了|"
         r"几次了|好几次|n次|无数次|"
         r"\b((?<!never )(?<!order )(?<!come )(?<!stay )(?<!visit )(?<!buy )(?<!shop )"
@@ -104,10 +115,14 @@ _RULES: dict[str, tuple[str, str]] = {
         r"every (single )?time|keeps? (happening|breaking|failing|doing)|repeatedly|"
         r"already (complained|reported|called|contacted|emailed|raised|written|told)|"
         r"last time (too|as well)|not the first time|same (problem|issue|thing) (as|again)|"
-        r"(two|three|four|five|several|multiple|many|countless) times|once more|yet another|"
+        r"(two|three|four|five|several|multiple|many|countless) times|"
+        r"(second|third|fourth|fifth|sixth|2nd|3rd|4th|5th) (email|e-mail|call|letter|message|"
+        r"request|complaint|visit from|engineer|technician|attempt|year running)|"
+        r"once more|yet another|"
         r"still (not|hasn't|haven't|broken)|happened before|this keeps)\b",
         ""),
-    "hint:repeat": (r"又|也是|还是|依然|仍然|照样|\b(again|still|same)\b", ""),
+    "hint:repeat": (r"每次都|每回都|次次|老是|总是|又|也是|还是|依然|仍然|照样|"
+                    r"\b(again|still|same)\b", ""),
     # ---- emotion -----------------------------------------------------------------
     "emo:angry": (
         r"气死|太过分|过分|什么破|破\w{0,2}(店|公司|平台|酒店|银行|东西)|垃圾|恶心|混蛋|骗子|坑人|"

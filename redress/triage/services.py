@@ -27,7 +27,6 @@ from redress.cases.selectors import case_visible_to
 from redress.cases.services import (
     case_log,
     case_move_department,
-    case_priority_set,
     case_record_labels,
     case_transition,
 )
@@ -77,15 +76,16 @@ def priority_by_rule(labels: dict[str, Any], rule: PriorityRule | None) -> str:
     return rule.other_priority
 
 
-def _organisation_of(case: Case) -> Organisation | None:
-    return case.department.organisation if case.department_id and case.department else None
+def _organisation_id(case: Case) -> int | None:
+    # The id is on the department intake already holds: no query for the organisation.
+    return case.department.organisation_id if case.department_id and case.department else None
 
 
 # -- routing -------------------------------------------------------------------------------
 
 
 def routing_suggest(
-    *, organisation: Organisation, labels: dict[str, Any], text: str, location: str,
+    *, organisation: Organisation | int, labels: dict[str, Any], text: str, location: str,
     normalised: str | None = None,
 ) -> RoutingRule | None:
     """The first active rule, by rank, whose every filled-in condition holds.
@@ -142,13 +142,13 @@ def routing_rule_create(
 # -- repeats and duplicates ----------------------------------------------------------------
 
 
-def _in_organisation(organisation: Organisation | None, prefix: str = "") -> Q:
-    if organisation is None:
+def _in_organisation(organisation_id: int | None, prefix: str = "") -> Q:
+    if organisation_id is None:
         return Q(**{f"{prefix}department__isnull": True})
-    return Q(**{f"{prefix}department__organisation": organisation})
+    return Q(**{f"{prefix}department__organisation_id": organisation_id})
 
 
-def _repeats_of(case: Case, organisation: Organisation | None) -> list[int]:
+def _repeats_of(case: Case, organisation_id: int | None) -> list[int]:
     """Earlier cases of the same customer (the same phone, e-mail or external id, whoever
     recorded them) received within the repeat window, in the same organisation."""
     customer = case.customer
@@ -163,14 +163,14 @@ def _repeats_of(case: Case, organisation: Organisation | None) -> list[int]:
         return []
     since = case.received_at - timedelta(days=settings.REDRESS_REPEAT_WINDOW_DAYS)
     return list(
-        Case.objects.filter(same, _in_organisation(organisation), received_at__gte=since,
+        Case.objects.filter(same, _in_organisation(organisation_id), received_at__gte=since,
                             received_at__lte=case.received_at)
         .exclude(pk=case.pk).order_by("-received_at", "-id").values_list("pk", flat=True)[:20]
     )
 
 
 def _duplicates_of(
-    case: Case, organisation: Organisation | None, text_key: str
+    case: Case, organisation_id: int | None, text_key: str
 ) -> list[tuple[int, float]]:
     """Cases of the same organisation received within the duplicate window whose words
     are (nearly) the same as this one's: (case id, similarity 0–100), best first.
@@ -182,7 +182,7 @@ def _duplicates_of(
     window = timedelta(hours=settings.REDRESS_DUPLICATE_WINDOW_HOURS)
     candidates = list(
         TriageRecord.objects.filter(
-            _in_organisation(organisation, "case__"),
+            _in_organisation(organisation_id, "case__"),
             case__received_at__gte=case.received_at - window,
             case__received_at__lte=case.received_at + window,
         )
@@ -221,29 +221,28 @@ def case_triage(*, case: Case, explicit_priority: bool = False) -> Case:
 
 def _triage(case: Case, explicit_priority: bool) -> Case:
     # The case as intake created it: its department (and organisation) already loaded.
-    organisation = _organisation_of(case)
+    organisation_id = _organisation_id(case)
     landed_in = case.department
     started = time.perf_counter()
     reading: Reading = engine.triage_text(case.description)
     read_ms = (time.perf_counter() - started) * 1000
     text_key = text_normalise(case.description)[:COMPARE_CHARS]
     labels = reading.labels()
-    repeats = _repeats_of(case, organisation)
+    repeats = _repeats_of(case, organisation_id)
     if repeats and "repeat" not in labels["risks"]:
         labels["risks"] = [*labels["risks"], "repeat"]
-    case = case_record_labels(case=case, actor=None, labels=labels, source="triage")
     rule_priority = ""
     if not explicit_priority:
-        rule = (PriorityRule.objects.filter(organisation=organisation).first()
-                if organisation else None)
+        rule = (PriorityRule.objects.filter(organisation_id=organisation_id).first()
+                if organisation_id else None)
         rule_priority = priority_by_rule(labels, rule)
-        if rule_priority != case.priority:
-            case = case_priority_set(case=case, actor=None, priority=rule_priority,
-                                     source="triage")
-    routing = (routing_suggest(organisation=organisation, labels=labels,
+    # Labels and the priority they imply in one write (two events on the timeline).
+    case = case_record_labels(case=case, actor=None, labels=labels, source="triage",
+                              priority=rule_priority or None)
+    routing = (routing_suggest(organisation=organisation_id, labels=labels,
                                text=case.description, location=case.location,
                                normalised=text_key)
-               if organisation else None)
+               if organisation_id else None)
     if (routing is not None and settings.REDRESS_TRIAGE_AUTO_ROUTE
             and landed_in is not None and landed_in.is_default_intake):
         case = case_move_department(case=case, actor=None, department=routing.department,
@@ -251,7 +250,7 @@ def _triage(case: Case, explicit_priority: bool) -> Case:
     CaseLink.objects.bulk_create(
         [CaseLink(case=case, other_id=pk, kind=LinkKind.REPEAT) for pk in repeats]
         + [CaseLink(case=case, other_id=pk, kind=LinkKind.DUPLICATE_SUGGESTED, score=score)
-           for pk, score in _duplicates_of(case, organisation, text_key)]
+           for pk, score in _duplicates_of(case, organisation_id, text_key)]
     )
     TriageRecord.objects.create(
         case=case, reading=reading.as_json(),

@@ -71,6 +71,35 @@ class TestIntakeReadsTheComplaint:
         assert labels_event.actor is None and labels_event.message == "triage"
         assert labels_event.after["emotion"] == "angry"
 
+    def test_reading_a_repeat_complaint_costs_a_fixed_number_of_queries(
+        self, department, read_as, django_assert_num_queries, monkeypatch
+    ):
+        """Triage on intake is paid by every complaint: its statements are counted, so a
+        query added by accident (an organisation fetched, a second write of the case)
+        shows here. Its savepoint 2, repeats 1, priority rule 1, labels and priority in one
+        locked write 5 (savepoint 2, lock, update, events), routing rules 1, duplicates 1,
+        links 1, record 1."""
+        from redress.intake import services as intake
+
+        read_as(emotion="angry")
+        _public()  # the same customer's earlier complaint: a repeat to link
+        calls: list[object] = []
+        real = intake.case_triage
+
+        def counted(**kwargs):  # type: ignore[no-untyped-def]
+            with django_assert_num_queries(13):
+                calls.append(real(**kwargs))
+            return calls[-1]
+
+        monkeypatch.setattr(intake, "case_triage", counted)
+        case = _public(description="又是这样！" + WORDS)
+        assert calls and CaseLink.objects.filter(case=case, kind=LinkKind.REPEAT).count() == 1
+        case.refresh_from_db()
+        assert case.priority == "P2" and "repeat" in case.risks
+        events = CaseEvent.objects.filter(case=case, message="triage").order_by("id")
+        assert [e.kind for e in events] == [EventKind.LABELS, EventKind.DETAILS]
+        assert events[1].after == {"priority": "P2"}
+
     def test_priority_follows_the_rule_and_the_clock_uses_it(self, department, read_as, moment):
         read_as(risks=["safety"])
         with moment(at(2026, 11, 24, 10, 0)):
