@@ -44,7 +44,9 @@ POLARITY_WEIGHT = 1.0
 C_VALUE = 30.0
 COMPLAINT_SCENARIOS = ("product_defect", "process_system", "human_error")
 FORCE_FLOOR = 0.2
-RISK_BETA = 1.0  # measured: 1.0 → R 0.88 P 0.84; 1.5 → R 0.92 P 0.79; 2.0 → R 0.94 P 0.73
+# A missed hazard or threat costs more than a false flag. Held-out fifth of 2,454 examples:
+# beta 1.0 → R 0.88 P 0.88; 1.5 → R 0.93 P 0.78; 2.0 → R 0.94 P 0.75.
+RISK_BETA = 2.0
 
 
 @dataclass
