@@ -6,6 +6,9 @@ the timeline, and announces the change (`signals.case_changed`) once the transac
 """
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -87,11 +90,47 @@ def _customer_for(details: CustomerDetails) -> Customer:
     )
 
 
+class _Announcement:
+    """`case_changed` for one case, sent once its transaction commits."""
+
+    def __init__(self, case_id: int, event_ids: list[int]) -> None:
+        self.case_id = case_id
+        self.event_ids = event_ids
+
+    def __call__(self) -> None:
+        case_changed.send(sender=Case, case_id=self.case_id, event_ids=self.event_ids)
+
+
+_batched: ContextVar[dict[int, list[int]] | None] = ContextVar("batched", default=None)
+
+
+@contextmanager
+def case_announcements_batched() -> Iterator[None]:
+    """Within this block, changes to a case are announced once, with all their events,
+    when the block ends (and then after commit): intake stores a case, triage reads it and
+    the acknowledgement goes out, and each listener catches up once instead of three
+    times. Use it inside the transaction that makes the changes."""
+    if _batched.get() is not None:
+        yield
+        return
+    pending: dict[int, list[int]] = {}
+    token = _batched.set(pending)
+    try:
+        yield
+    finally:
+        _batched.reset(token)
+    for case_id, event_ids in pending.items():
+        transaction.on_commit(_Announcement(case_id, event_ids))
+
+
 def _announce(case: Case, events: list[CaseEvent]) -> None:
-    case_id, event_ids = case.pk, [e.pk for e in events]
-    transaction.on_commit(
-        lambda: case_changed.send(sender=Case, case_id=case_id, event_ids=event_ids)
-    )
+    """Tell the other apps, after commit, that these events happened to the case."""
+    event_ids = [e.pk for e in events]
+    pending = _batched.get()
+    if pending is not None:
+        pending.setdefault(case.pk, []).extend(event_ids)
+        return
+    transaction.on_commit(_Announcement(case.pk, event_ids))
 
 
 def _tracking_url(case: Case) -> str:

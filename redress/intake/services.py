@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from redress.accounts.models import User
 from redress.cases.models import Case, Channel
-from redress.cases.services import CustomerDetails, case_auto_acknowledge, case_create
+from redress.cases.services import (
+    CustomerDetails,
+    case_announcements_batched,
+    case_auto_acknowledge,
+    case_create,
+)
 from redress.common.errors import Conflict, Invalid
 from redress.intake.models import IdempotencyRecord
 from redress.sla.services import case_clock_start, timezone_local
@@ -65,7 +70,7 @@ def public_complaint_submit(
 ) -> Case:
     """A complaint from the public form or public API: no account, but a way to reach the
     customer is required. Lands in the default intake department."""
-    with transaction.atomic():
+    with transaction.atomic(), case_announcements_batched():
         return _received(case_create(
             channel=Channel.WEB, description=description,
             customer=CustomerDetails(name=name, phone=phone, email=email),
@@ -89,7 +94,7 @@ def staff_case_record(
     the comment book (意见簿), with the time it was really received."""
     if channel in (Channel.WEB, Channel.API, Channel.SURVEY):
         raise Invalid(_("Choose the channel the customer actually used."), field="channel")
-    with transaction.atomic():
+    with transaction.atomic(), case_announcements_batched():
         return _received(case_create(
             channel=channel, description=description, customer=customer,
             received_at=received_at, location=location, order_ref=order_ref,
@@ -117,20 +122,22 @@ def api_case_create(
 
     def create() -> Case:
         customer = payload.get("customer") or {}
-        return _received(case_create(
-            channel=payload.get("channel") or Channel.API,
-            description=payload.get("description") or "",
-            customer=CustomerDetails(
-                name=customer.get("name") or "", phone=customer.get("phone") or "",
-                email=customer.get("email") or "", external_id=customer.get("external_id") or "",
-            ),
-            received_at=payload.get("received_at"),
-            location=payload.get("location") or "",
-            order_ref=payload.get("order_ref") or "",
-            amount_at_stake=payload.get("amount_at_stake"),
-            priority=payload.get("priority"),
-            created_by=user,
-        ), explicit_priority=bool(payload.get("priority")))
+        with case_announcements_batched():
+            return _received(case_create(
+                channel=payload.get("channel") or Channel.API,
+                description=payload.get("description") or "",
+                customer=CustomerDetails(
+                    name=customer.get("name") or "", phone=customer.get("phone") or "",
+                    email=customer.get("email") or "",
+                    external_id=customer.get("external_id") or "",
+                ),
+                received_at=payload.get("received_at"),
+                location=payload.get("location") or "",
+                order_ref=payload.get("order_ref") or "",
+                amount_at_stake=payload.get("amount_at_stake"),
+                priority=payload.get("priority"),
+                created_by=user,
+            ), explicit_priority=bool(payload.get("priority")))
 
     if not key:
         with transaction.atomic():

@@ -23,10 +23,9 @@ def _follow_case(sender: Any, *, case_id: int, event_ids: list[int], **kwargs: A
     """A new case: keep any promise it has already missed (a letter typed in days late) and
     wake a worker at each promise's deadline."""
     from redress.cases.models import Case, CaseEvent, EventKind
-    from redress.remedies.services import guarantees_arm, guarantees_keep
+    from redress.remedies.services import guarantees_follow_new_case
 
     if not CaseEvent.objects.filter(pk__in=event_ids, kind=EventKind.CREATED).exists():
         return
     case = Case.objects.select_related("department").get(pk=case_id)
-    guarantees_keep(case_ids=[case_id])
-    guarantees_arm(case=case)
+    guarantees_follow_new_case(case=case)

@@ -775,17 +775,25 @@ def _voucher_code() -> str:
     return "G" + secrets.token_hex(5).upper()
 
 
-def guarantees_arm(*, case: Case) -> None:
-    """Wake a worker at each promise's deadline for a new case; with no deferred tasks
-    (tests, the sweep at start-up) the sweep finds them instead."""
-    if not default_task_backend.supports_defer or case.department is None:
+def guarantees_follow_new_case(*, case: Case) -> None:
+    """A new case under its organisation's promises: keep at once any promise it has
+    already missed (a letter typed in days after it was received), and wake a worker at
+    each promise's deadline; with no deferred tasks (tests, the sweep at start-up) the
+    sweep finds them instead. One query when the organisation promises nothing."""
+    if case.department is None:
         return
     hours = set(ServiceGuarantee.objects.filter(
         organisation_id=case.department.organisation_id, active=True,
         in_force_from__lte=case.received_at,
     ).values_list("within_hours", flat=True))
-    for h in hours:
-        _arm_guarantee(case.pk, case.received_at + timedelta(hours=h, seconds=1))
+    if not hours:
+        return
+    now = clock.now()
+    if any(case.received_at + timedelta(hours=h) <= now for h in hours):
+        guarantees_keep(case_ids=[case.pk])
+    if default_task_backend.supports_defer:
+        for h in hours:
+            _arm_guarantee(case.pk, case.received_at + timedelta(hours=h, seconds=1))
 
 
 def _arm_guarantee(case_id: int, at: datetime) -> None:

@@ -8,10 +8,12 @@ clock; resolving stops it; reopening restarts it. One background task per case w
 the next moment something is due (`next_check_at`) instead of a loop polling every case.
 """
 
+import copy
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -142,7 +144,8 @@ def case_clock_start(*, case: Case, scenario: str = "") -> CaseClock:
     clock_row = CaseClock(case=case, policy=policy, started_at=case.received_at)
     _fresh_deadlines(clock_row, case.received_at)
     clock_row.next_check_at = _next_check(clock_row, case)
-    clock_row.save()
+    # The primary key is the case's: a plain save() would try an UPDATE first.
+    clock_row.save(force_insert=True)
     _arm(clock_row)
     return clock_row
 
@@ -195,10 +198,27 @@ def case_clock_follow(*, case_id: int) -> None:
             # A case stored without intake (an import, the demo): start its clocks now.
             case_clock_start(case=Case.objects.get(pk=case_id))
             return
+        before = _material(clock_row)
         if _catch_up([clock_row]):
-            clock_row.next_check_at = _next_check(clock_row, clock_row.case)
+            next_check_at = _next_check(clock_row, clock_row.case)
+            if next_check_at == clock_row.next_check_at and _material(clock_row) == before:
+                # Only entries that move no deadline (intake's own, a note): remember they
+                # were read, and leave the clock and its alarm as they are.
+                CaseClock.objects.filter(pk=clock_row.pk).update(
+                    followed_event_id=clock_row.followed_event_id)
+                return
+            clock_row.next_check_at = next_check_at
             clock_row.save()
             _arm(clock_row)
+
+
+def _material(clock_row: CaseClock) -> dict[str, Any]:
+    """The clock's state apart from how far it has read the timeline (JSON lists copied,
+    since applying an entry changes them in place)."""
+    return {
+        field.attname: copy.deepcopy(getattr(clock_row, field.attname))
+        for field in CaseClock._meta.concrete_fields if field.attname != "followed_event_id"
+    }
 
 
 def _staff_reply(event: CaseEvent) -> bool:

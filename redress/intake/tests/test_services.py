@@ -217,6 +217,53 @@ class TestPublicComplaint:
         assert Case.objects.count() == 1
 
 
+class TestOneAnnouncementPerComplaint:
+    """Storing, reading and acknowledging a complaint are announced to the other apps
+    (clocks, promises, follow-up) once, with every event, after the commit."""
+
+    @pytest.fixture
+    def heard(self):
+        from redress.cases.signals import case_changed
+
+        heard: list[dict[str, Any]] = []
+
+        def listen(sender: Any, **kwargs: Any) -> None:
+            heard.append(kwargs)
+
+        case_changed.connect(listen, dispatch_uid="test.listen")
+        yield heard
+        case_changed.disconnect(dispatch_uid="test.listen")
+
+    def test_public_and_api_intake_announce_once(
+        self, department, agent, heard, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            case = public_complaint_submit(description="前台态度差，还多收了钱",
+                                           name="刘女士", phone="13800138000")
+        with django_capture_on_commit_callbacks(execute=True):
+            receipt, _created = api_case_create(user=agent, payload=_payload(),
+                                                idempotency_key="k-announce")
+        assert [h["case_id"] for h in heard] == [
+            case.pk, Case.objects.get(reference=receipt["reference"]).pk]
+        assert set(heard[0]["event_ids"]) == set(
+            CaseEvent.objects.filter(case=case).values_list("pk", flat=True))
+        kinds = set(CaseEvent.objects.filter(pk__in=heard[0]["event_ids"])
+                    .values_list("kind", flat=True))
+        assert {EventKind.CREATED, EventKind.LABELS, EventKind.AUTO_ACK} <= kinds
+
+    def test_outside_intake_each_change_is_announced_on_its_own(
+        self, department, heard, django_capture_on_commit_callbacks
+    ):
+        from redress.cases.services import case_record_labels
+
+        case = public_complaint_submit(description="前台态度差", name="刘女士",
+                                       phone="13800138000")
+        with django_capture_on_commit_callbacks(execute=True):
+            case_record_labels(case=case, actor=None, labels={"emotion": "humorous"})
+            case_record_labels(case=case, actor=None, labels={"emotion": "confused"})
+        assert [len(h["event_ids"]) for h in heard] == [1, 1]
+
+
 class TestPublicRateLimit:
     @pytest.fixture(autouse=True)
     def _fresh_counts(self) -> Any:
