@@ -1,0 +1,136 @@
+"""The history generator of `bench/generate.py`: a small history, read back through the
+models, the queue selector and the console, must be one the application could have made."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Max
+
+from bench.generate import generate
+from redress.accounts.models import User
+from redress.cases.models import Case, CaseEvent, CloseReason, ReferenceCounter, Status
+from redress.cases.selectors import QueueFilters, case_queue
+from redress.common import clock
+from redress.followup.models import FollowUp, FollowUpStatus, SurveyAnswer
+from redress.lessons.models import RootCause
+from redress.remedies.models import Remedy, RemedyStatus
+from redress.sla.models import CaseClock
+
+CASES = 300
+
+
+@pytest.fixture
+def history(db: None) -> None:
+    # A month rather than two years, so that a small history still has open cases.
+    generate(cases=CASES, days=30, seed=7, now=clock.now())
+
+
+def test_every_case_is_written_with_its_clock_and_timeline(history: None) -> None:
+    assert Case.objects.count() == CASES
+    assert CaseClock.objects.count() == CASES
+    assert not Case.objects.annotate(n=Count("events")).filter(n=0).exists()
+    # The rows reference each other correctly (SQLite checks the foreign keys here).
+    connection.check_constraints()
+
+
+def test_lifecycle_moments_come_in_order(history: None) -> None:
+    now = clock.now()
+    for case in Case.objects.all():
+        moments = [case.received_at, case.created_at, case.acknowledged_at, case.resolved_at,
+                   case.closed_at]
+        present = [m for m in moments if m is not None]
+        assert present == sorted(present), case.reference
+        assert present[-1] <= now
+        assert case.updated_at >= case.created_at
+        events = list(case.events.order_by("at", "id"))
+        assert events[0].kind == "created" and events[0].at == case.created_at
+        assert events[-1].at <= now
+        # Each move starts where the one before it ended.
+        moves = [e for e in events if e.kind == "transition"]
+        status = Status.NEW
+        for move in moves:
+            assert move.from_status == status, case.reference
+            status = move.to_status
+        assert status == case.status, case.reference
+        if case.status == Status.CLOSED:
+            assert case.close_reason and case.closed_at is not None
+        if case.status != Status.NEW:
+            assert case.owner_id is not None
+    assert Case.objects.exclude(status=Status.CLOSED).exists()  # recent cases are open
+    assert Case.objects.filter(status=Status.CLOSED).count() > CASES // 2
+
+
+def test_first_responses_centre_on_the_fifteen_minute_target(history: None) -> None:
+    within = answered = 0
+    for clock_row in CaseClock.objects.exclude(first_responded_at=None):
+        answered += 1
+        within += clock_row.first_responded_at - clock_row.started_at <= timedelta(minutes=15)
+        if "first_response" in clock_row.breached:
+            assert clock_row.first_responded_at > clock_row.first_response_due
+    assert answered > CASES // 2
+    # Most within the target; a tail beyond it (nights, letters, comment books).
+    assert 0.5 < within / answered < 0.98
+
+
+def test_every_case_closed_after_a_recovery_has_a_root_cause(history: None) -> None:
+    recovered = Case.objects.filter(
+        status=Status.CLOSED, close_reason__in=[CloseReason.RESOLVED, CloseReason.NO_RESPONSE]
+    )
+    assert recovered.exists()
+    assert not recovered.filter(root_cause__isnull=True).exists()
+    complete = RootCause.objects.filter(case__in=recovered).exclude(category="").exclude(
+        department=None).exclude(step="").exclude(remedy_given="")
+    assert complete.count() == recovered.count()
+    # Duplicates and invalid complaints were no failure to learn from.
+    assert not RootCause.objects.filter(
+        case__close_reason__in=[CloseReason.DUPLICATE, CloseReason.INVALID]).exists()
+
+
+def test_remedies_surveys_and_second_recoveries_are_there(history: None) -> None:
+    executed = Remedy.objects.filter(status=RemedyStatus.EXECUTED)
+    assert executed.exists()
+    for remedy in executed.select_related("case"):
+        assert remedy.proposed_at <= remedy.executed_at
+        assert remedy.cost <= remedy.value
+    answers = SurveyAnswer.objects.all()
+    assert answers.exists()
+    assert all(1 <= a.satisfaction <= 5 and 1 <= (a.outcome_fair or 0) <= 5 for a in answers)
+    answered = FollowUp.objects.filter(status=FollowUpStatus.ANSWERED).count()
+    assert answered == answers.count()
+    reopened = Case.objects.filter(recovery_round__gt=1)
+    assert reopened.exists()
+    assert all(c.followups.count() >= 1 for c in reopened)
+
+
+def test_references_are_unique_and_the_counter_carries_on(history: None) -> None:
+    references = list(Case.objects.values_list("reference", flat=True))
+    assert len(set(references)) == CASES
+    assert len(set(Case.objects.values_list("tracking_code", flat=True))) == CASES
+    for counter in ReferenceCounter.objects.all():
+        last = Case.objects.filter(reference__startswith=f"SR-{counter.year}-").aggregate(
+            m=Max("reference"))["m"]
+        assert last == f"SR-{counter.year}-{counter.last:06d}"
+    # The next case the application creates continues from there, and so do event ids.
+    assert CaseEvent.objects.aggregate(m=Max("id"))["m"] == CaseEvent.objects.count()
+
+
+def test_the_console_queue_finds_a_generated_chinese_word(history: None) -> None:
+    quality = User.objects.get(username="quality1")
+    word = "头发" if Case.objects.filter(description__contains="头发").exists() else "上菜"
+    expected = Case.objects.filter(description__contains=word).count()
+    assert expected > 0
+    found = case_queue(user=quality, filters=QueueFilters(q=word))
+    assert found.count() == expected
+    assert all(word in case.description for case in found[:20])
+
+
+def test_the_console_shows_the_generated_cases(history: None, client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(User.objects.get(username="quality1"))
+    assert client.get("/console/").status_code == 200
+    for case in (Case.objects.filter(status=Status.CLOSED).first(),
+                 Case.objects.exclude(status=Status.CLOSED).first()):
+        assert case is not None
+        response = client.get(f"/console/cases/{case.reference}/")
+        assert response.status_code == 200
+        assert case.reference in response.content.decode()
