@@ -14,6 +14,8 @@ the words are negated ("没有受伤", "no one was hurt", "不是要退款").
 import re
 from dataclasses import dataclass
 
+from redress.triage import polarity as _polarity
+
 # A negation shortly before a term cancels it (within the same clause).
 _NEG_ZH = re.compile(r"(没有|没|未|无|并未|并没|不曾|不是|从未|别|幸好没|还好没|好在没)"
                      r"(?!想到|料到|注意|办法|用|人理|人管|人回)")
@@ -196,18 +198,15 @@ _RULES: dict[str, tuple[str, str]] = {
         ""),
     # ---- polarity: how the customer judges what they got (negated: the opposite) ----
     "pol:neg": (
-        r"差|不好|不行|失望|不值|不怎么样|一般般|糟糕|太小|很小|吵|噪音|脏|旧|破|贵|慢|难吃|难用|坑|"
-        r"后悔|垃圾|烂|恶心|霉味|异味|臭|不舒服|不方便|不满|差劲|退货|投诉|毛病|缺点|不干净|无语|"
-        r"郁闷|生气|凑合|骗|假货|不推荐|别买|千万别|上当|不如|失败|敷衍|冷淡|"
+        _polarity.NEGATIVE_ZH + r"|"
         r"\b(bad|poor|terrible|awful|disappoint\w*|worst|dirty|noisy|slow|rude|broken|"
         r"overpriced|not worth|waste|avoid|mediocre|horrible|useless)\b",
-        "neg"),
+        "pol"),
     "pol:pos": (
-        r"不错|很好|挺好|好吃|喜欢|满意|方便|干净|舒服|推荐|值得|实惠|划算|热情|周到|贴心|漂亮|"
-        r"好评|赞|棒|完美|超值|给力|惊喜|下次还|还会再|回购|物美价廉|性价比高|还可以|还行|"
+        _polarity.POSITIVE_ZH + r"|"
         r"\b(good|great|nice|love\w*|excellent|recommend\w*|clean|comfortable|friendly|"
         r"perfect|worth it|lovely|amazing|happy)\b",
-        "neg"),
+        "pol"),
     # ---- scenario ----------------------------------------------------------------
     "scn:product": (
         r"坏了|坏的|质量|破损|破了|漏水|漏|发霉|变质|馊|异味|不新鲜|生的|没熟|夹生|难吃|脏|"
@@ -305,6 +304,10 @@ def _cancelled(text: str, start: int, mode: str) -> bool:
         return False
     is_zh = start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff" or (
         "\u4e00" <= text[start] <= "\u9fff")
+    if mode == "pol":
+        if is_zh:
+            return _polarity.negated_before(_clause_before(text, start, 6))
+        return bool(_NEG_EN.search(_clause_before(text, start, 30)))
     if mode == "neg":
         if is_zh:
             return bool(_NEG_ZH.search(_clause_before(text, start, 6)))
@@ -332,7 +335,18 @@ def rule_hits(text: str) -> list[Hit]:
                     a <= start < b for a, b in pairs):
                 continue
             hits.append(Hit(name, start, end, _cancelled(text, start, mode)))
-    return hits
+    return _polarity_hits(hits)
+
+
+def _polarity_hits(hits: list[Hit]) -> list[Hit]:
+    """Where a positive and a negative match overlap, the first one stands ("没毛病" is
+    not also "毛病", "不太满意" not also "满意")."""
+    polar = [hit for hit in hits if hit.rule in ("pol:pos", "pol:neg")]
+    if len(polar) < 2:
+        return hits
+    keep = _polarity.resolve([(h.start, h.end, h.rule == "pol:pos") for h in polar])
+    dropped = {id(h) for h, k in zip(polar, keep, strict=True) if not k}
+    return [hit for hit in hits if id(hit) not in dropped] if dropped else hits
 
 
 def rule_features(hits: list[Hit]) -> dict[str, float]:

@@ -110,3 +110,30 @@ class TestFalseAlarms:
     ])
     def test_words_that_are_a_risk(self, text, rule, cue):
         assert cue in active(text, rule)
+
+
+class TestPolarity:
+    @pytest.mark.parametrize("text, rule, word", [
+        ("不错", "pol:pos", "不错"),
+        ("没毛病", "pol:pos", "没毛病"),
+        ("没什么问题", "pol:pos", "没什么问题"),
+        ("价格不贵", "pol:pos", "不贵"),
+        ("一点都不失望", "pol:pos", "一点都不失望"),
+        ("还可以", "pol:pos", "还可以"),
+        ("不太好", "pol:neg", "不太好"),
+        ("不是很满意", "pol:neg", "不是很满意"),
+        ("没有想象中好", "pol:neg", "没有想象中好"),
+        ("凑合", "pol:neg", "凑合"),
+        ("不会再买了", "pol:neg", "不会再买"),
+        ("房间很干净", "pol:pos", "房间很干净"),
+        ("价格偏高", "pol:neg", "价格偏高"),
+        ("性价比高", "pol:pos", "性价比高"),
+    ])
+    def test_fixed_and_negated_forms_read_the_right_way(self, text, rule, word):
+        assert active(text, rule) == [word]
+        other = "pol:neg" if rule == "pol:pos" else "pol:pos"
+        assert active(text, other) == []
+
+    @pytest.mark.parametrize("text", ["不好意思打扰一下", "差不多吧", "五分钟", "方便面"])
+    def test_words_inside_other_words_are_no_judgement(self, text):
+        assert active(text, "pol:pos") == [] and active(text, "pol:neg") == []
