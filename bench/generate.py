@@ -441,6 +441,8 @@ LAYOUTS = {
 }
 # Written in this order, parents before children.
 ORDER = ("customer", "case", "event", "clock", "remedy", "followup", "answer", "root_cause")
+# The queue's text search index (redress.cases.search), written beside the cases.
+SEARCH = "search"
 
 
 @dataclass
@@ -495,7 +497,7 @@ class _Case:
         "remedies", "complaint", "amount_at_stake", "policy", "clock", "events",
         "last_reply", "paused", "paused_seconds", "resolution_due", "stages_done",
         "breached", "first_resolved", "customer", "description", "fate", "root_caused", "pace",
-        "followup",
+        "followup", "searchable",
     )
 
 
@@ -532,7 +534,7 @@ class Story:
         self.customers: dict[bool, list[int]] = {True: [], False: []}
         self.api_customers: dict[bool, list[int]] = {True: [], False: []}
         self.policy_cache: dict[tuple[str, str, str], Policy] = {}
-        self.batch: Batch = {name: [] for name in ORDER}
+        self.batch: Batch = {name: [] for name in (*ORDER, SEARCH)}
         self.fates = [name for name, _w in FATES]
         self.fate_weights = [w for _n, w in FATES]
         self.emotions = list(content.EMOTION_WEIGHTS)
@@ -815,7 +817,11 @@ class Story:
                 if "repeat" not in risks:
                     risks = [*risks, "repeat"]
         details, salutation = planner._customer(english, c.channel)
+        # The queue search indexes the customer's details as the complaint gave them; a
+        # returning customer's are on their first case.
+        c.searchable = ()
         if customer_pk == 0:
+            c.searchable = (details.name, details.phone, details.email)
             customer_pk = ids["customer"]
             ids["customer"] += 1
             external = (f"TK-U{rng.randint(10_000_000, 99_999_999)}"
@@ -1542,6 +1548,9 @@ class Story:
             c.close_reason, stamp(c.acknowledged) if c.acknowledged is not None else None,
             stamp(c.resolved) if c.resolved is not None else None,
             stamp(c.closed) if c.closed is not None else None, c.version))
+        from redress.cases.search import search_terms
+
+        self.batch[SEARCH].append((c.pk, search_terms(description, order_ref, *c.searchable)))
         rows = self.batch["remedy"]
         for r in c.remedies:
             proposed = r["proposed_at"]
@@ -1592,7 +1601,7 @@ class Story:
         batch = self.batch
         # Follow-up rows are built as lists, so their status can change as the story goes.
         batch["followup"] = [tuple(r) for r in batch["followup"]]
-        self.batch = {name: [] for name in ORDER}
+        self.batch = {name: [] for name in (*ORDER, SEARCH)}
         return batch, len(batch["case"])
 
 
@@ -1646,6 +1655,10 @@ class Writer:
                 else:
                     with self.connection.cursor() as cursor:
                         cursor.executemany(statement, rows)
+            if batch.get(SEARCH):
+                from redress.cases.search import index_cases
+
+                index_cases(batch[SEARCH])
 
     def start(self) -> None:
         """Settings for a bulk load, for this connection only. SQLite: no fsync (a crash

@@ -75,7 +75,11 @@ def main() -> None:
     client.force_login(user)
     say(f"{connection.vendor}: {total:,} cases; signed in as {user.username}")
 
-    pages_deep = max(1, total // 50 - 2)
+    # Deep pages: the cursors of cases a hundred or so from the oldest end of the queue.
+    oldest = list(Case.objects.order_by("received_at", "id")[50:250:40])
+    deep_cursors = [f"{int(c.received_at.timestamp() * 1_000_000)}-{c.pk}"
+                    for c in oldest] * (args.rounds // max(len(oldest), 1) + 1)
+    deep_cursors = deep_cursors[:args.rounds]
     references = list(Case.objects.order_by("?").values_list("reference", flat=True)
                       [:args.rounds]) if connection.vendor == "postgresql" else [
         Case.objects.filter(pk__gte=random.randint(1, total)).order_by("pk")
@@ -84,7 +88,7 @@ def main() -> None:
         "queue_first": ["/console/"] * args.rounds,
         "queue_filtered": [f"/console/?status={Status.NEW}&priority={Priority.P2}"
                            ] * args.rounds,
-        "queue_deep": [f"/console/?page={pages_deep - n % 5}" for n in range(args.rounds)],
+        "queue_deep": [f"/console/?older={cursor}" for cursor in deep_cursors],
         "search_zh": [f"/console/?q={word}" for word in
                       ("头发", "空调", "退款", "态度", "漏水") * (args.rounds // 5 + 1)
                       ][:args.rounds],

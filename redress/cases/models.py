@@ -243,6 +243,7 @@ class Case(models.Model):
             models.Index(fields=["owner", "-received_at"]),
             models.Index(fields=["department", "-received_at"]),
             models.Index(fields=["-received_at", "-id"]),
+            models.Index(fields=["order_ref"], name="cases_case_order_r_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,13 +1,18 @@
 """Reads of cases: who may see what, the queue, one case with its timeline."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from redress.accounts.models import User
 from redress.cases.models import Case, CaseEvent
+from redress.cases.search import matching_case_ids
 from redress.common.errors import NotFound
+
+SEARCH_ID_LIMIT = 5_000  # matches beyond this: walk the queue instead of listing ids
+QUEUE_COUNT_CAP = 10_000  # beyond this the queue says "more than 10000" instead of counting
 
 
 def case_visible_to(user: User, case: Case) -> bool:
@@ -71,15 +76,85 @@ def case_queue(*, user: User, filters: QueueFilters) -> QuerySet[Case]:
         cases = cases.filter(department_id=filters.department)
     query = filters.q.strip()
     if query:
-        cases = cases.filter(
-            Q(reference__iexact=query)
-            | Q(customer__name__icontains=query)
-            | Q(customer__phone__contains=query)
-            | Q(customer__email__iexact=query)
-            | Q(description__icontains=query)
-            | Q(order_ref__iexact=query)
-        )
+        cases = cases.filter(_text_search(query))
     return cases.order_by("-received_at", "-id")
+
+
+def _text_search(query: str) -> Q:
+    """The reference or order reference exactly, or the words anywhere in the complaint
+    or in the customer's name, phone or e-mail (see `redress.cases.search`). When the
+    words are in very many cases, the queue walks newest first and stops at a page of
+    them (`icontains` on the complaint), which is quick exactly because they are common."""
+    exact = Q(reference=query.upper()) | Q(order_ref=query)
+    ids, _count = matching_case_ids(query, limit=SEARCH_ID_LIMIT)
+    if ids is None:
+        return exact | Q(description__icontains=query)
+    return exact | Q(pk__in=ids)
+
+
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of a queue, newest first, and the cursors to the pages beside it."""
+
+    cases: list[Case]
+    newer: str  # cursor for the page before (newer cases), "" on the first page
+    older: str  # cursor for the page after (older cases), "" on the last page
+    total: int  # how many cases the queue holds, counted up to QUEUE_COUNT_CAP
+    total_capped: bool
+
+
+def _cursor(case: Case) -> str:
+    return f"{int(case.received_at.timestamp() * 1_000_000)}-{case.pk}"
+
+
+def _parse_cursor(cursor: str) -> tuple[datetime, int] | None:
+    """(received_at, id) from a cursor; None for anything else (the first page)."""
+    stamp, _dash, pk = (cursor or "").partition("-")
+    if not (stamp.isdigit() and pk.isdigit()) or len(stamp) > 20 or len(pk) > 20:
+        return None
+    try:
+        return datetime.fromtimestamp(int(stamp) / 1_000_000, tz=UTC), int(pk)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def case_queue_page(cases: QuerySet[Case], *, older_than: str = "", newer_than: str = "",
+                    size: int = 50) -> QueuePage:
+    """A page of `cases` (a queue, newest first) by keyset: the cases just older than the
+    cursor `older_than`, or just newer than `newer_than`, or the newest.
+
+    A deep page costs what the first does (no OFFSET over the cases skipped), and the page
+    is chosen on ids alone before the page's rows are joined to their customers, owners
+    and clocks, so the database walks the received-at index instead of sorting a join."""
+    keys = cases.order_by()
+    after, before = _parse_cursor(newer_than), _parse_cursor(older_than)
+    if after is not None:
+        at, pk = after
+        keys = keys.filter(Q(received_at__gt=at) | Q(received_at=at, pk__gt=pk))
+        picked = list(keys.order_by("received_at", "id").values_list("pk", flat=True)
+                      [:size + 1])
+        more_newer, picked = len(picked) > size, picked[:size]
+        picked.reverse()
+        more_older = True
+    else:
+        if before is not None:
+            at, pk = before
+            keys = keys.filter(Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk))
+        picked = list(keys.order_by("-received_at", "-id").values_list("pk", flat=True)
+                      [:size + 1])
+        more_older, picked = len(picked) > size, picked[:size]
+        more_newer = before is not None
+    by_id = {case.pk: case for case in cases.filter(pk__in=picked)}
+    rows = [by_id[pk] for pk in picked if pk in by_id]
+    total = cases.order_by().values("pk")[:QUEUE_COUNT_CAP + 1].count()
+    return QueuePage(
+        cases=rows,
+        newer=_cursor(rows[0]) if rows and more_newer else "",
+        older=_cursor(rows[-1]) if rows and more_older else "",
+        total=min(total, QUEUE_COUNT_CAP), total_capped=total > QUEUE_COUNT_CAP,
+    )
 
 
 def case_get_for(*, user: User, reference: str) -> Case:

@@ -40,6 +40,7 @@ from redress.cases.models import (
     Status,
     Want,
 )
+from redress.cases.search import index_cases, search_terms
 from redress.cases.selectors import case_actionable_by, case_visible_to
 from redress.cases.signals import case_changed, case_moving
 from redress.cases.validation import (
@@ -224,6 +225,9 @@ def case_create(
             department=department,
             created_by=created_by,
         )
+        stored = case.customer
+        index_cases([(case.pk, search_terms(description, stored.name, stored.phone,
+                                            stored.email, order_ref))])
         event = CaseEvent.objects.create(
             case=case, at=now, actor=created_by, kind=EventKind.CREATED,
             to_status=Status.NEW, visible_to_customer=True,

@@ -3,7 +3,6 @@
 from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from redress.cases.selectors import (
     case_actionable_by,
     case_get_for,
     case_queue,
+    case_queue_page,
     case_timeline,
 )
 from redress.cases.services import (
@@ -113,18 +113,21 @@ def queue(request: HttpRequest) -> HttpResponse:
         department=data.get("department"), q=data.get("q") or "",
     )
     sla_view = data.get("sla") or ""
-    page = Paginator(
-        cases_in_view(case_queue(user=user, filters=filters), sla_view), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = case_queue_page(
+        cases_in_view(case_queue(user=user, filters=filters), sla_view),
+        older_than=request.GET.get("older", ""), newer_than=request.GET.get("newer", ""),
+        size=PAGE_SIZE,
+    )
     departments = (
         Department.objects.select_related("organisation")
         if user.sees_all_departments
         else Department.objects.filter(members=user).select_related("organisation")
     )
     query = request.GET.copy()
-    query.pop("page", None)
+    for cursor in ("older", "newer", "page"):
+        query.pop(cursor, None)
     return render(request, "web/console/queue.html", {
-        "form": form, "page": page, "rows": with_clocks(list(page)),
+        "form": form, "page": page, "rows": with_clocks(page.cases),
         "departments": departments, "filters": filters, "sla_view": sla_view,
         "query": query.urlencode(),
     })
