@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.core.mail.utils import DNS_NAME
 from django.utils.module_loading import import_string
 
 from redress.common import clock
@@ -59,6 +60,13 @@ def _enqueue(outbound_id: int) -> None:
     task_enqueue(email_send, outbound_id=outbound_id)
 
 
+def message_id(outbound: OutboundEmail) -> str:
+    """The e-mail's Message-ID, the same on every attempt: a worker killed after the mail
+    server took the message but before it was marked sent sends it again, and mail servers
+    and clients recognise the second copy as the same message."""
+    return f"<redress.{outbound.pk}.{int(outbound.created_at.timestamp())}@{DNS_NAME}>"
+
+
 def email_deliver(*, outbound_id: int) -> OutboundEmail:
     """Send one queued e-mail. Safe to run twice: a sent e-mail is not sent again.
 
@@ -73,6 +81,7 @@ def email_deliver(*, outbound_id: int) -> OutboundEmail:
         EmailMessage(
             subject=outbound.subject, body=outbound.body,
             from_email=settings.DEFAULT_FROM_EMAIL, to=[outbound.to],
+            headers={"Message-ID": message_id(outbound)},
         ).send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as exc:
         logger.warning("e-mail %s to %s failed: %s", outbound.pk, outbound.to, exc)

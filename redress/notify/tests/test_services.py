@@ -65,6 +65,17 @@ class TestDeliver:
         stored = OutboundEmail.objects.get(pk=outbound.pk)
         assert (stored.attempts, stored.sent_at) == (1, sent_at)
 
+    def test_a_delivery_repeated_after_a_killed_worker_is_the_same_message(self):
+        outbound = _queued()
+        email_deliver(outbound_id=outbound.pk)
+        # The worker was killed after the mail server took the message, before it was
+        # marked sent: the task runs again and sends it again.
+        OutboundEmail.objects.filter(pk=outbound.pk).update(status=DeliveryStatus.QUEUED)
+        email_deliver(outbound_id=outbound.pk)
+        email_deliver(outbound_id=_queued(to="li@example.com").pk)
+        ids = [m.message()["Message-ID"] for m in mail.outbox]
+        assert ids[0] == ids[1] != ids[2]
+
     def test_a_dead_mail_server_leaves_the_email_failed_with_its_error(self, dead_mail_server):
         outbound = _queued()
         result = email_deliver(outbound_id=outbound.pk)
