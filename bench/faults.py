@@ -23,7 +23,8 @@ the first; 5xx answers; acknowledgements (timeline entry and e-mail) and SLA sta
 
 Prints progress, a table of the counts and ends with one JSON line. Exits 1 if anything was
 lost, duplicated, answered differently, or failed with a 5xx. Needs the test extras
-(`pip install -e '.[test]'`, for the SMTP server).
+(`pip install -e '.[test]'`, for the SMTP server). The data and logs directory is removed
+after a clean run (--keep keeps it) and kept after a failed one.
 """
 
 import argparse
@@ -456,6 +457,8 @@ def main() -> int:
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--task-workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=0, help="web port (default: a free one)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the data and logs directory also when nothing was lost")
     options = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="redress-faults-"))
@@ -472,11 +475,15 @@ def main() -> int:
         os.environ["DATABASE_URL"] = scratch[0]
     os.environ["REDRESS_DATA_DIR"] = str(work / "data")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    code = 1
     try:
-        return run(options, work, database="PostgreSQL" if scratch else "SQLite")
+        code = run(options, work, database="PostgreSQL" if scratch else "SQLite")
     finally:
         if scratch is not None:
             drop_database(server_url, scratch[1])
+        if code == 0 and not options.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return code
 
 
 def run(options: argparse.Namespace, work: Path, *, database: str) -> int:
