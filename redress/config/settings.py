@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    # Before django_tasks_db: its `db_worker` command (which also queues again the tasks of
+    # killed workers) takes the place of the plain one.
+    "redress.config",
     "django_tasks",
     "django_tasks_db",
     "redress.common",
@@ -58,7 +61,6 @@ INSTALLED_APPS = [
     "redress.intake",
     "redress.api",
     "redress.web",
-    "redress.config",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +148,13 @@ TASKS = {
         "BACKEND": env_str("REDRESS_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# A task whose worker was killed while running it is queued again (`redress db_worker`):
+# at once when the worker ran on the same host, and after this many minutes of running
+# when it ran elsewhere (a host cannot see another's processes). Workers look every so
+# many seconds (0: only when they start).
+REDRESS_TASK_STALE_MINUTES = env_int("REDRESS_TASK_STALE_MINUTES", 60)
+REDRESS_TASK_RECOVER_SECONDS = env_int("REDRESS_TASK_RECOVER_SECONDS", 30)
 
 EMAIL_HOST = env_str("EMAIL_HOST")
 # Without a mail server configured, e-mails to customers are written to the server log

@@ -57,6 +57,7 @@ from redress.cases.validation import (
 )
 from redress.common import clock
 from redress.common.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
+from redress.common.tasks import task_enqueue
 from redress.followup import content
 from redress.followup.models import (
     FeedbackAnswer,
@@ -172,9 +173,7 @@ def _later(task_name: str, followup_id: int, run_after: datetime) -> None:
     from redress.followup import tasks
 
     task = getattr(tasks, task_name)
-    transaction.on_commit(
-        lambda: task.using(run_after=run_after).enqueue(followup_id=followup_id)
-    )
+    task_enqueue(task, run_after=run_after, followup_id=followup_id)
 
 
 # -- the survey link ----------------------------------------------------------------------

@@ -28,6 +28,7 @@ from redress.cases.services import case_log
 from redress.cases.validation import MESSAGE_MAX, clean_choice, clean_long_text, clean_short_text
 from redress.common import clock
 from redress.common.errors import Conflict, Invalid, NotAllowed, NotFound
+from redress.common.tasks import task_enqueue
 from redress.lessons import grouping, spikes
 from redress.lessons.models import (
     Accepted,
@@ -354,7 +355,7 @@ def weekly_scan_arm(*, now: datetime | None = None) -> datetime | None:
     if created:
         from redress.lessons.tasks import lessons_scan
 
-        transaction.on_commit(lambda: lessons_scan.using(run_after=at).enqueue())
+        task_enqueue(lessons_scan, run_after=at)
     return at
 
 
@@ -554,7 +555,7 @@ def action_status_set(*, action: CorrectiveAction, actor: User, status: str
             if check.too_early:
                 due = check.reference_at + timedelta(weeks=check.weeks)
                 problem_id = problem.pk
-                transaction.on_commit(lambda: _schedule_check(problem_id, due))
+                _schedule_check(problem_id, due)
     return action
 
 
@@ -566,7 +567,7 @@ def _schedule_check(problem_id: int, due: datetime) -> None:
     # Without deferred tasks (tests, the immediate backend) the check waits for a person
     # to ask for it on the problem's page.
     if default_task_backend.supports_defer:
-        problem_check.using(run_after=due).enqueue(problem_id=problem_id)
+        task_enqueue(problem_check, run_after=due, problem_id=problem_id)
 
 
 def capa_window_weeks() -> int:

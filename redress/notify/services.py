@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.core.mail.utils import DNS_NAME
 from django.utils.module_loading import import_string
 
 from redress.common import clock
+from redress.common.tasks import task_enqueue
 from redress.notify.models import DeliveryStatus, OutboundEmail, OutboundSms, StaffNotification
 
 logger = logging.getLogger(__name__)
@@ -49,14 +50,21 @@ def email_queue(*, to: str, subject: str, body: str) -> OutboundEmail:
             sent_at=clock.now(),
         )
     outbound = OutboundEmail.objects.create(to=to, subject=subject[:300], body=body)
-    transaction.on_commit(lambda: _enqueue(outbound.pk))
+    _enqueue(outbound.pk)
     return outbound
 
 
 def _enqueue(outbound_id: int) -> None:
     from redress.notify.tasks import email_send
 
-    email_send.enqueue(outbound_id=outbound_id)
+    task_enqueue(email_send, outbound_id=outbound_id)
+
+
+def message_id(outbound: OutboundEmail) -> str:
+    """The e-mail's Message-ID, the same on every attempt: a worker killed after the mail
+    server took the message but before it was marked sent sends it again, and mail servers
+    and clients recognise the second copy as the same message."""
+    return f"<redress.{outbound.pk}.{int(outbound.created_at.timestamp())}@{DNS_NAME}>"
 
 
 def email_deliver(*, outbound_id: int) -> OutboundEmail:
@@ -73,6 +81,7 @@ def email_deliver(*, outbound_id: int) -> OutboundEmail:
         EmailMessage(
             subject=outbound.subject, body=outbound.body,
             from_email=settings.DEFAULT_FROM_EMAIL, to=[outbound.to],
+            headers={"Message-ID": message_id(outbound)},
         ).send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as exc:
         logger.warning("e-mail %s to %s failed: %s", outbound.pk, outbound.to, exc)
@@ -179,7 +188,7 @@ def sms_queue(*, to: str, body: str, urgent: bool = False) -> OutboundSms:
         now, zone=settings.TIME_ZONE, quiet=_quiet_hours()
     )
     sms = OutboundSms.objects.create(to=to, body=body, not_before=not_before)
-    transaction.on_commit(lambda: _enqueue_sms(sms.pk, not_before if not_before > now else None))
+    _enqueue_sms(sms.pk, not_before if not_before > now else None)
     return sms
 
 
@@ -189,9 +198,9 @@ def _enqueue_sms(sms_id: int, run_after: datetime | None) -> None:
     from redress.notify.tasks import sms_send
 
     if run_after is not None and default_task_backend.supports_defer:
-        sms_send.using(run_after=run_after).enqueue(sms_id=sms_id)
+        task_enqueue(sms_send, run_after=run_after, sms_id=sms_id)
     elif run_after is None:
-        sms_send.enqueue(sms_id=sms_id)
+        task_enqueue(sms_send, sms_id=sms_id)
 
 
 def sms_deliver(*, sms_id: int) -> OutboundSms:

@@ -33,9 +33,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
 from redress.common import clock
+from redress.common.tasks import task_enqueue
 from redress.notify.models import DeliveryStatus, OutboundWebhook
 from redress.notify.services import StaffNote
 
@@ -139,7 +139,7 @@ def _url_for(service: str) -> str:
 def webhook_queue(*, service: str, body: dict[str, Any]) -> OutboundWebhook:
     """Record a robot message and post it once the surrounding transaction commits."""
     outbound = OutboundWebhook.objects.create(service=service, body=body)
-    transaction.on_commit(lambda: _enqueue(outbound.pk, None))
+    _enqueue(outbound.pk, None)
     return outbound
 
 
@@ -149,9 +149,9 @@ def _enqueue(webhook_id: int, run_after: datetime | None) -> None:
     from redress.notify.tasks import webhook_send
 
     if run_after is None:
-        webhook_send.enqueue(webhook_id=webhook_id)
+        task_enqueue(webhook_send, webhook_id=webhook_id)
     elif default_task_backend.supports_defer:
-        webhook_send.using(run_after=run_after).enqueue(webhook_id=webhook_id)
+        task_enqueue(webhook_send, run_after=run_after, webhook_id=webhook_id)
     # Otherwise the failed row waits for `webhooks_retry` (or the admin) to try again.
 
 
@@ -194,7 +194,7 @@ def webhook_deliver(*, webhook_id: int) -> OutboundWebhook:
             logger.warning("%s message %s failed (attempt %d): %s", outbound.service,
                            outbound.pk, outbound.attempts, exc)
             retry_at = clock.now() + timedelta(minutes=2 ** outbound.attempts)
-            transaction.on_commit(lambda: _enqueue(outbound.pk, retry_at))
+            _enqueue(outbound.pk, retry_at)
         else:
             logger.error("%s message %s failed %d times, giving up: %s", outbound.service,
                          outbound.pk, outbound.attempts, exc)

@@ -47,6 +47,7 @@ from redress.common.errors import (
     OverAuthority,
 )
 from redress.common.money import CENT, MAX_AMOUNT, to_money
+from redress.common.tasks import task_enqueue
 from redress.notify.services import StaffNote, staff_notify_many
 from redress.remedies.defaults import install_defaults
 from redress.remedies.models import (
@@ -447,9 +448,7 @@ def _arm_approval(remedy: Remedy) -> None:
     from redress.remedies.tasks import approval_overdue_check
 
     due, remedy_id = remedy.approval_due_at, remedy.pk
-    transaction.on_commit(
-        lambda: approval_overdue_check.using(run_after=due).enqueue(remedy_id=remedy_id)
-    )
+    task_enqueue(approval_overdue_check, run_after=due, remedy_id=remedy_id)
 
 
 def _pending(remedy: Remedy, actor: User, *, action: str) -> tuple[Remedy, Case]:
@@ -799,7 +798,7 @@ def guarantees_follow_new_case(*, case: Case) -> None:
 def _arm_guarantee(case_id: int, at: datetime) -> None:
     from redress.remedies.tasks import guarantee_check
 
-    transaction.on_commit(lambda: guarantee_check.using(run_after=at).enqueue(case_id=case_id))
+    task_enqueue(guarantee_check, run_after=at, case_id=case_id)
 
 
 def remedies_sweep() -> tuple[int, int]:

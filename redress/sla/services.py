@@ -28,6 +28,7 @@ from redress.cases.models import Case, CaseEvent, EventKind, Status
 from redress.cases.services import TimelineEntry, case_events_record, case_log
 from redress.common import clock
 from redress.common.errors import Invalid, NotAllowed
+from redress.common.tasks import task_enqueue
 from redress.notify.services import StaffNote, staff_notify_many
 from redress.sla.calendar import WorkingTime
 from redress.sla.defaults import install_defaults
@@ -409,9 +410,7 @@ def _alarm_set(second: datetime) -> None:
     if created:
         from redress.sla.tasks import sla_alarm
 
-        transaction.on_commit(
-            lambda: sla_alarm.using(run_after=second).enqueue(at=second.isoformat())
-        )
+        task_enqueue(sla_alarm, run_after=second, at=second.isoformat())
 
 
 def sla_alarm_ring(*, at: str) -> int:

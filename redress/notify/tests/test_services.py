@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.db import transaction
+from django_tasks_db.models import DBTaskResult
 
 from redress.notify.models import DeliveryStatus, OutboundEmail
 from redress.notify.services import email_deliver, email_queue
@@ -63,6 +64,17 @@ class TestDeliver:
         assert len(mail.outbox) == 1
         stored = OutboundEmail.objects.get(pk=outbound.pk)
         assert (stored.attempts, stored.sent_at) == (1, sent_at)
+
+    def test_a_delivery_repeated_after_a_killed_worker_is_the_same_message(self):
+        outbound = _queued()
+        email_deliver(outbound_id=outbound.pk)
+        # The worker was killed after the mail server took the message, before it was
+        # marked sent: the task runs again and sends it again.
+        OutboundEmail.objects.filter(pk=outbound.pk).update(status=DeliveryStatus.QUEUED)
+        email_deliver(outbound_id=outbound.pk)
+        email_deliver(outbound_id=_queued(to="li@example.com").pk)
+        ids = [m.message()["Message-ID"] for m in mail.outbox]
+        assert ids[0] == ids[1] != ids[2]
 
     def test_a_dead_mail_server_leaves_the_email_failed_with_its_error(self, dead_mail_server):
         outbound = _queued()
@@ -124,3 +136,22 @@ class TestQueue:
     def test_an_overlong_subject_is_cut_not_refused(self):
         outbound = _queued(subject="长" * 400)
         assert OutboundEmail.objects.get(pk=outbound.pk).subject == "长" * 300
+
+
+class TestQueuedWithTheDatabaseBackend:
+    def test_the_task_commits_with_the_e_mail_it_sends(self, settings):
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        # No on-commit callback is left to run: a process killed right after the commit
+        # still leaves the e-mail with the task that sends it.
+        with transaction.atomic():
+            outbound = email_queue(to="li@example.com", subject="收到您的投诉", body="我们已收到。")
+            assert DBTaskResult.objects.get().args_kwargs["kwargs"] == {"outbound_id": outbound.pk}
+
+    def test_a_rolled_back_change_leaves_no_task(self, settings):
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        with pytest.raises(RuntimeError), transaction.atomic():
+            email_queue(to="li@example.com", subject="收到您的投诉", body="我们已收到。")
+            raise RuntimeError
+
+        assert not OutboundEmail.objects.exists()
+        assert not DBTaskResult.objects.exists()
