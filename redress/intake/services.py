@@ -22,7 +22,7 @@ from redress.cases.services import (
 from redress.common.errors import Conflict, Invalid
 from redress.intake.models import IdempotencyRecord
 from redress.sla.services import case_clock_start, timezone_local
-from redress.triage.services import case_triage
+from redress.triage.services import ReadAhead, case_triage, triage_read_ahead
 
 IDEMPOTENCY_KEY_MAX = 200
 
@@ -39,12 +39,13 @@ def intake_receipt(case: Case) -> dict[str, Any]:
     }
 
 
-def _received(case: Case, *, explicit_priority: bool = False) -> Case:
+def _received(case: Case, *, explicit_priority: bool = False,
+              read_ahead: ReadAhead | None = None) -> Case:
     """Everything that happens the moment a complaint is stored, in the same transaction:
     triage reads it (labels, priority by the rule unless the sender chose one, routing,
     repeats), its clocks start by the policy for that reading, and the customer is told it
     arrived and when a person will answer."""
-    case = case_triage(case=case, explicit_priority=explicit_priority)
+    case = case_triage(case=case, explicit_priority=explicit_priority, read_ahead=read_ahead)
     clock_row = case_clock_start(case=case, scenario=case.scenario)
     with translation.override(case.language_code):
         body = gettext(
@@ -70,12 +71,13 @@ def public_complaint_submit(
 ) -> Case:
     """A complaint from the public form or public API: no account, but a way to reach the
     customer is required. Lands in the default intake department."""
+    read_ahead = triage_read_ahead(description)
     with transaction.atomic(), case_announcements_batched():
         return _received(case_create(
             channel=Channel.WEB, description=description,
             customer=CustomerDetails(name=name, phone=phone, email=email),
             location=location, order_ref=order_ref, require_contact=True,
-        ))
+        ), read_ahead=read_ahead)
 
 
 def staff_case_record(
@@ -94,12 +96,13 @@ def staff_case_record(
     the comment book (意见簿), with the time it was really received."""
     if channel in (Channel.WEB, Channel.API, Channel.SURVEY):
         raise Invalid(_("Choose the channel the customer actually used."), field="channel")
+    read_ahead = triage_read_ahead(description)
     with transaction.atomic(), case_announcements_batched():
         return _received(case_create(
             channel=channel, description=description, customer=customer,
             received_at=received_at, location=location, order_ref=order_ref,
             amount_at_stake=amount_at_stake, priority=priority, created_by=user,
-        ), explicit_priority=bool(priority))
+        ), explicit_priority=bool(priority), read_ahead=read_ahead)
 
 
 def _fingerprint(payload: dict[str, Any]) -> str:
@@ -119,6 +122,7 @@ def api_case_create(
     if len(key) > IDEMPOTENCY_KEY_MAX:
         raise Invalid(_("The Idempotency-Key header is too long."), field="Idempotency-Key")
     fingerprint = _fingerprint(payload)
+    read_ahead: ReadAhead | None = None
 
     def create() -> Case:
         customer = payload.get("customer") or {}
@@ -137,15 +141,17 @@ def api_case_create(
                 amount_at_stake=payload.get("amount_at_stake"),
                 priority=payload.get("priority"),
                 created_by=user,
-            ), explicit_priority=bool(payload.get("priority")))
+            ), explicit_priority=bool(payload.get("priority")), read_ahead=read_ahead)
 
     if not key:
+        read_ahead = triage_read_ahead(str(payload.get("description") or ""))
         with transaction.atomic():
             return intake_receipt(create()), True
 
     existing = _replay(user, key, fingerprint)
     if existing is not None:
         return existing, False
+    read_ahead = triage_read_ahead(str(payload.get("description") or ""))
     try:
         with transaction.atomic():
             case = create()
