@@ -11,7 +11,7 @@ from redress.cases.models import Case, CaseEvent
 from redress.cases.search import matching_case_ids
 from redress.common.errors import NotFound
 
-SEARCH_ID_LIMIT = 5_000  # matches beyond this: walk the queue instead of listing ids
+SEARCH_ID_LIMIT = 1_000  # matches beyond this: walk the queue instead of listing ids
 QUEUE_COUNT_CAP = 10_000  # beyond this the queue says "more than 10000" instead of counting
 
 
@@ -53,7 +53,17 @@ class QueueFilters:
     q: str = ""
 
 
-def case_queue(*, user: User, filters: QueueFilters) -> QuerySet[Case]:
+@dataclass(frozen=True)
+class TextSearch:
+    """A queue search: its condition, and whether its words are in so many cases
+    (more than SEARCH_ID_LIMIT) that the queue walks newest first instead of counting."""
+
+    condition: Q
+    broad: bool
+
+
+def case_queue(*, user: User, filters: QueueFilters,
+               search: TextSearch | None = None) -> QuerySet[Case]:
     """The staff queue: the cases `user` may see, narrowed by the filters, newest first.
 
     The text search matches the reference, the customer's name, phone or e-mail, and any
@@ -76,20 +86,21 @@ def case_queue(*, user: User, filters: QueueFilters) -> QuerySet[Case]:
         cases = cases.filter(department_id=filters.department)
     query = filters.q.strip()
     if query:
-        cases = cases.filter(_text_search(query))
+        cases = cases.filter((search or text_search(query)).condition)
     return cases.order_by("-received_at", "-id")
 
 
-def _text_search(query: str) -> Q:
+def text_search(query: str) -> TextSearch:
     """The reference or order reference exactly, or the words anywhere in the complaint
     or in the customer's name, phone or e-mail (see `redress.cases.search`). When the
     words are in very many cases, the queue walks newest first and stops at a page of
     them (`icontains` on the complaint), which is quick exactly because they are common."""
+    query = query.strip()
     exact = Q(reference=query.upper()) | Q(order_ref=query)
     ids, _count = matching_case_ids(query, limit=SEARCH_ID_LIMIT)
     if ids is None:
-        return exact | Q(description__icontains=query)
-    return exact | Q(pk__in=ids)
+        return TextSearch(exact | Q(description__icontains=query), broad=True)
+    return TextSearch(exact | Q(pk__in=ids), broad=False)
 
 
 
@@ -101,7 +112,7 @@ class QueuePage:
     cases: list[Case]
     newer: str  # cursor for the page before (newer cases), "" on the first page
     older: str  # cursor for the page after (older cases), "" on the last page
-    total: int  # how many cases the queue holds, counted up to QUEUE_COUNT_CAP
+    total: int | None  # cases in the queue, counted up to QUEUE_COUNT_CAP; None: not counted
     total_capped: bool
 
 
@@ -121,18 +132,21 @@ def _parse_cursor(cursor: str) -> tuple[datetime, int] | None:
 
 
 def case_queue_page(cases: QuerySet[Case], *, older_than: str = "", newer_than: str = "",
-                    size: int = 50) -> QueuePage:
+                    size: int = 50, count: bool = True) -> QueuePage:
     """A page of `cases` (a queue, newest first) by keyset: the cases just older than the
     cursor `older_than`, or just newer than `newer_than`, or the newest.
 
     A deep page costs what the first does (no OFFSET over the cases skipped), and the page
     is chosen on ids alone before the page's rows are joined to their customers, owners
-    and clocks, so the database walks the received-at index instead of sorting a join."""
+    and clocks, so the database walks the received-at index instead of sorting a join.
+    `count=False` (a broad search, whose matches only a full read could count) leaves the
+    total out."""
     keys = cases.order_by()
     after, before = _parse_cursor(newer_than), _parse_cursor(older_than)
     if after is not None:
         at, pk = after
-        keys = keys.filter(Q(received_at__gt=at) | Q(received_at=at, pk__gt=pk))
+        # The plain bound first, so the database reads a range of its received-at index.
+        keys = keys.filter(received_at__gte=at).filter(Q(received_at__gt=at) | Q(pk__gt=pk))
         picked = list(keys.order_by("received_at", "id").values_list("pk", flat=True)
                       [:size + 1])
         more_newer, picked = len(picked) > size, picked[:size]
@@ -141,19 +155,21 @@ def case_queue_page(cases: QuerySet[Case], *, older_than: str = "", newer_than: 
     else:
         if before is not None:
             at, pk = before
-            keys = keys.filter(Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk))
+            keys = keys.filter(received_at__lte=at).filter(
+                Q(received_at__lt=at) | Q(pk__lt=pk))
         picked = list(keys.order_by("-received_at", "-id").values_list("pk", flat=True)
                       [:size + 1])
         more_older, picked = len(picked) > size, picked[:size]
         more_newer = before is not None
     by_id = {case.pk: case for case in cases.filter(pk__in=picked)}
     rows = [by_id[pk] for pk in picked if pk in by_id]
-    total = cases.order_by().values("pk")[:QUEUE_COUNT_CAP + 1].count()
+    total = cases.order_by().values("pk")[:QUEUE_COUNT_CAP + 1].count() if count else None
     return QueuePage(
         cases=rows,
         newer=_cursor(rows[0]) if rows and more_newer else "",
         older=_cursor(rows[-1]) if rows and more_older else "",
-        total=min(total, QUEUE_COUNT_CAP), total_capped=total > QUEUE_COUNT_CAP,
+        total=None if total is None else min(total, QUEUE_COUNT_CAP),
+        total_capped=total is not None and total > QUEUE_COUNT_CAP,
     )
 
 

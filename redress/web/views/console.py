@@ -14,12 +14,14 @@ from redress.accounts.models import Department, User
 from redress.cases import lifecycle
 from redress.cases.models import Case, Status
 from redress.cases.selectors import (
+    SEARCH_ID_LIMIT,
     QueueFilters,
     case_actionable_by,
     case_get_for,
     case_queue,
     case_queue_page,
     case_timeline,
+    text_search,
 )
 from redress.cases.services import (
     CustomerDetails,
@@ -113,10 +115,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         department=data.get("department"), q=data.get("q") or "",
     )
     sla_view = data.get("sla") or ""
+    search = text_search(filters.q) if filters.q.strip() else None
     page = case_queue_page(
-        cases_in_view(case_queue(user=user, filters=filters), sla_view),
+        cases_in_view(case_queue(user=user, filters=filters, search=search), sla_view),
         older_than=request.GET.get("older", ""), newer_than=request.GET.get("newer", ""),
-        size=PAGE_SIZE,
+        size=PAGE_SIZE, count=not (search and search.broad),
     )
     departments = (
         Department.objects.select_related("organisation")
@@ -129,7 +132,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "web/console/queue.html", {
         "form": form, "page": page, "rows": with_clocks(page.cases),
         "departments": departments, "filters": filters, "sla_view": sla_view,
-        "query": query.urlencode(),
+        "query": query.urlencode(), "broad_search_limit": SEARCH_ID_LIMIT,
     })
 
 
