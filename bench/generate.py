@@ -1571,17 +1571,10 @@ class Story:
         kind = c.scenario.order
         if not kind or c.scenario.kind == "invalid" or self.rng.random() < 0.3:
             return ""
+        from redress.config.demo_content import order_reference
+
         day = (date(1970, 1, 1) + timedelta(days=(c.received + ZONE_OFFSET) // DAY))
-        rng = self.rng
-        if kind == "bill":
-            return f"CWF{day:%Y%m%d}{rng.randint(1, 9999):04d}"
-        if kind == "takeaway":
-            return f"TK{day:%Y%m%d}{rng.randint(0, 999_999):06d}"
-        if kind == "booking":
-            return f"YL{rng.randint(10_000_000, 99_999_999)}"
-        if kind == "fee":
-            return f"AJ-WYF-{day:%Y}-{rng.randint(1, 99_999):05d}"
-        return f"BX{day:%Y%m%d}{rng.randint(1, 999):03d}"
+        return order_reference(kind, day, self.rng)
 
     # --- batches -------------------------------------------------------------------------
 

@@ -564,13 +564,10 @@ def goals(found: dict) -> dict:
 
 
 def chart(rows: list[dict], levels: tuple[int, ...], workers: int) -> Path | None:
-    try:
-        import matplotlib
+    from charting import pyplot
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        say("matplotlib not installed (pip install .[bench]): no chart")
+    plt = pyplot(say)
+    if plt is None:
         return None
     OUT.mkdir(parents=True, exist_ok=True)
     targets = [t for t in TARGETS if any(r["target"] == t for r in rows)]

@@ -133,13 +133,10 @@ def main() -> None:
 
 def chart(samples: dict[str, list[float]], figures: dict[str, dict[str, float]],
           vendor: str, total: int) -> Path | None:
-    try:
-        import matplotlib
+    from charting import pyplot
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        say("matplotlib not installed (pip install .[bench]): no chart")
+    plt = pyplot(say)
+    if plt is None:
         return None
     OUT.mkdir(parents=True, exist_ok=True)
     figure, axes = plt.subplots(figsize=(10, 4.5))

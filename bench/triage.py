@@ -248,13 +248,10 @@ def table(figures: dict[str, dict]) -> None:
 
 
 def chart(figures: dict[str, dict], speed: dict) -> Path | None:
-    try:
-        import matplotlib
+    from charting import pyplot
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        say("matplotlib not installed (pip install .[bench]): no chart")
+    plt = pyplot(say)
+    if plt is None:
         return None
     from redress.triage.evaluation import TARGETS
 

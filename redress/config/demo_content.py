@@ -8,7 +8,9 @@ for the demo; the people, phone numbers and orders do not exist. Texts are data 
 customer's own language, not interface strings, so they are not marked for translation.
 """
 
+import random
 from dataclasses import dataclass, field
+from datetime import date
 
 from redress.accounts.models import Role
 from redress.cases.models import Channel
@@ -1104,3 +1106,17 @@ INTERNAL_NOTES = (
     "该顾客近期第二次反映同类问题，重点关注。",
     "已电话联系顾客，沟通顺畅。",
 )
+
+
+def order_reference(kind: str, day: date, rng: random.Random) -> str:
+    """An order, bill, booking or policy number of the kind a scenario names, as the
+    businesses of the demo write them."""
+    if kind == "bill":
+        return f"CWF{day:%Y%m%d}{rng.randint(1, 9999):04d}"
+    if kind == "takeaway":
+        return f"TK{day:%Y%m%d}{rng.randint(0, 999_999):06d}"
+    if kind == "booking":
+        return f"YL{rng.randint(10_000_000, 99_999_999)}"
+    if kind == "fee":
+        return f"AJ-WYF-{day:%Y}-{rng.randint(1, 99_999):05d}"
+    return f"BX{day:%Y%m%d}{rng.randint(1, 999):03d}"

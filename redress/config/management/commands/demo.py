@@ -634,17 +634,8 @@ class _Planner:
         kind = story.scenario.order
         if not kind or story.scenario.kind == "invalid" or self.chance(0.3):
             return ""
-        day = story.received_at.astimezone(ZONE)
-        rng = self.rng
-        if kind == "bill":
-            return f"CWF{day:%Y%m%d}{rng.randint(1, 9999):04d}"
-        if kind == "takeaway":
-            return f"TK{day:%Y%m%d}{rng.randint(0, 999_999):06d}"
-        if kind == "booking":
-            return f"YL{rng.randint(10_000_000, 99_999_999)}"
-        if kind == "fee":
-            return f"AJ-WYF-{day:%Y}-{rng.randint(1, 99_999):05d}"
-        return f"BX{day:%Y%m%d}{rng.randint(1, 999):03d}"
+        return content.order_reference(kind, story.received_at.astimezone(ZONE).date(),
+                                       self.rng)
 
     # --- time -------------------------------------------------------------------------
 
