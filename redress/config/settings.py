@@ -103,7 +103,8 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # django.db.backends.sqlite3, with writers that queue (see the module).
+            "ENGINE": "redress.common.sqlite",
             "NAME": str(DATA_DIR / "redress.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers work while one writer writes; IMMEDIATE takes the write
