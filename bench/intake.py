@@ -381,10 +381,42 @@ def measure_redress(args: argparse.Namespace, work: Path,
                 say_row(rows[-1])
                 say(f"      tasks due at the end: {due}; the worker caught up in "
                     f"{drains[f'{label}-c{c}']} s")
+        checks_memory = worker_memory(server.process.pid)
+        say(f"      resident memory after the load: web workers {checks_memory['web_mb']} MB "
+            f"each (largest {checks_memory['web_mb_max']} MB), task worker "
+            f"{checks_memory['task_worker_mb']} MB")
     finally:
         server.stop()
     checks = pipeline_checks(db, drains)
+    checks["memory"] = checks_memory
     return rows, checks, token
+
+
+def worker_memory(pid: int) -> dict:
+    """Resident memory of `redress serve`'s children: the gunicorn workers (the master's
+    children) and the task worker (empty without psutil, from the `bench` extra)."""
+    try:
+        import psutil
+    except ImportError:
+        return {}
+    web: list[float] = []
+    task_worker = 0.0
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            command = " ".join(child.cmdline())
+            rss = child.memory_info().rss / 2**20
+            parent = child.parent()
+        except psutil.NoSuchProcess:
+            continue
+        if "gunicorn" in command and parent is not None and "gunicorn" in " ".join(
+                parent.cmdline()):
+            web.append(rss)
+        elif "db_worker" in command:
+            task_worker = rss
+    return {"web_workers": len(web),
+            "web_mb": round(sum(web) / len(web), 1) if web else None,
+            "web_mb_max": round(max(web), 1) if web else None,
+            "task_worker_mb": round(task_worker, 1)}
 
 
 def pipeline_checks(db: Path, drains: dict[str, float]) -> dict:
