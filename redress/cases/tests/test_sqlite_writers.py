@@ -1,5 +1,6 @@
 """SQLite writers (redress.common.sqlite) queue on a lock beside the database: one
-transaction at a time, the next one starting as soon as the one before ends, and a dead process's lock released."""
+transaction at a time, the next one starting as soon as the one before ends, and a dead
+process's lock released."""
 
 import fcntl
 import os
