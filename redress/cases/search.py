@@ -62,8 +62,9 @@ def index_cases(rows: Iterable[tuple[int, str]]) -> None:
             cursor.executemany(
                 f"INSERT INTO {FTS_TABLE} (rowid, terms) VALUES (%s, %s)", rows)  # noqa: S608
         else:
-            cursor.executemany(f"INSERT INTO {PG_TABLE} (case_id, terms) VALUES (%s, %s)",  # noqa: S608
-                               rows)
+            cursor.executemany(
+                f"INSERT INTO {PG_TABLE} (case_id, terms) VALUES (%s, %s) "  # noqa: S608
+                "ON CONFLICT (case_id) DO UPDATE SET terms = EXCLUDED.terms", rows)
 
 
 def _sqlite_match(phrases: list[list[str]]) -> str:
