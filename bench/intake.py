@@ -220,7 +220,14 @@ def post(url: str, body: dict, headers: dict) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-def scalar(db: Path, sql: str, *params: object) -> int:
+def scalar(db: Path | str, sql: str, *params: object) -> int:
+    """One number from the database: an SQLite file, or a PostgreSQL URL (`--postgres`)."""
+    if isinstance(db, str):
+        import psycopg
+
+        with psycopg.connect(db) as connection:
+            row = connection.execute(sql.replace("?", "%s"), params).fetchone()
+        return int(row[0]) if row else 0
     with sqlite3.connect(db, timeout=30) as connection:
         return int(connection.execute(sql, params).fetchone()[0])
 
@@ -295,8 +302,10 @@ def measure_bare(args: argparse.Namespace, work: Path, texts: Path) -> list[dict
 
 
 # ---- Redress -----------------------------------------------------------------------------
-def redress_env(data_dir: Path) -> dict:
+def redress_env(data_dir: Path, postgres: str = "") -> dict:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    if postgres:
+        env["DATABASE_URL"] = postgres
     env.update({
         "REDRESS_DATA_DIR": str(data_dir), "DEBUG": "0", "PYTHONPATH": str(REPO),
         "DJANGO_SETTINGS_MODULE": "redress.config.settings",
@@ -316,7 +325,7 @@ def redress_command(env: dict, *argv: str) -> str:
     return done.stdout
 
 
-def tasks_due(db: Path) -> int:
+def tasks_due(db: Path | str) -> int:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     # django-tasks-db stores "no run_after" as the year 9999. (A bare '9999' would be
     # compared as a number against the column's text, and every row would match.)
@@ -325,7 +334,7 @@ def tasks_due(db: Path) -> int:
                       "AND (run_after <= ? OR run_after >= '9999-01-01')", now)
 
 
-def drain(db: Path, limit: float) -> float:
+def drain(db: Path | str, limit: float) -> float:
     """Seconds until the task worker has run every task already due (at most `limit`)."""
     started = time.monotonic()
     while tasks_due(db) and time.monotonic() - started < limit:
@@ -336,8 +345,8 @@ def drain(db: Path, limit: float) -> float:
 def measure_redress(args: argparse.Namespace, work: Path,
                     texts: Path) -> tuple[list[dict], dict, str]:
     data_dir = work / "redress"
-    db = data_dir / "redress.sqlite3"
-    env = redress_env(data_dir)
+    db: Path | str = args.postgres or data_dir / "redress.sqlite3"
+    env = redress_env(data_dir, args.postgres)
     say(f"[{stamp()}] Redress: migrate, demo organisation ({args.demo_cases} cases), token")
     redress_command(env, "migrate", "-v0")
     redress_command(env, "demo", "--cases", str(args.demo_cases))
@@ -419,7 +428,7 @@ def worker_memory(pid: int) -> dict:
             "task_worker_mb": round(task_worker, 1)}
 
 
-def pipeline_checks(db: Path, drains: dict[str, float]) -> dict:
+def pipeline_checks(db: Path | str, drains: dict[str, float]) -> dict:
     """Every stored case went through the whole intake: read, clocked, acknowledged."""
     count = lambda sql: scalar(db, sql)  # noqa: E731
     cases = count("SELECT COUNT(*) FROM cases_case")
@@ -651,6 +660,9 @@ def main() -> None:
     parser.add_argument("--peer-rebuild", action="store_true",
                         help="rebuild django-helpdesk's virtualenv even if one is there")
     parser.add_argument("--no-bare", action="store_true", help="skip the bare limit")
+    parser.add_argument("--postgres", default="", metavar="URL",
+                        help="run Redress on this empty PostgreSQL database instead of SQLite "
+                             "(the bare limit and django-helpdesk stay on SQLite)")
     parser.add_argument("--profile", action="store_true",
                         help="then profile API intake in-process (cProfile)")
     parser.add_argument("--profile-requests", type=int, default=200)
