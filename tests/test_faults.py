@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from bench.faults import FAILURES as MUST_BE_ZERO
 from redress.notify.models import DeliveryStatus, OutboundEmail
 from redress.notify.services import email_queue
 from redress.triage.engine import load_model, model_path
@@ -25,14 +26,6 @@ REDRESS = str(Path(sys.executable).with_name("redress"))
 BENCH_TIMEOUT = 240  # seconds: a hung run fails instead of holding up the suite
 WAIT = 90
 ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
-# The bench's counts that must be zero (it prints them all, and these in its JSON line).
-MUST_BE_ZERO = (
-    "lost", "duplicated", "wrong_reference", "retries_answered_differently",
-    "server_errors_5xx", "other_non_201", "ack_entries_missing", "ack_entries_twice",
-    "ack_emails_missing", "ack_emails_written_twice", "ack_emails_unsent",
-    "ack_emails_not_delivered", "ack_emails_delivered_twice", "sla_stages_missing",
-    "sla_stages_twice", "tasks_failed", "tasks_left",
-)
 
 
 def _env(**extra: str) -> dict[str, str]:
