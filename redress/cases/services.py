@@ -446,8 +446,7 @@ def case_record_labels(
     TAXONOMY.md). A member of staff correcting the reading leaves an event with the values
     before and after, which later becomes training data; `actor=None` is triage itself.
     With `priority`, the priority the reading implies is set in the same write (triage on
-    intake: one locked update instead of two), with its own event as `case_priority_set`
-    leaves."""
+    intake: one locked update), with its own timeline entry for the priority."""
     choices = {"kind": Kind, "scenario": Scenario, "emotion": Emotion}
     lists = {"risks": Risk, "wants": Want}
     values: dict[str, Any] = {}
@@ -490,30 +489,6 @@ def case_record_labels(
             case.priority = str(priority)
         _save(case, [*before, *(["priority"] if new_priority else [])])
         _announce(case, CaseEvent.objects.bulk_create(events))
-    return case
-
-
-def case_priority_set(
-    *, case: Case, actor: User | None, priority: str, source: str = "staff"
-) -> Case:
-    """Change a case's priority, with the values before and after on its timeline.
-    `actor=None` is triage setting the priority by the rule on intake; a member of staff
-    must be allowed to act on the case."""
-    priority = clean_choice(priority, field="priority", choices=list(Priority.values))
-    with transaction.atomic():
-        case = _locked_case(case, None)
-        if actor is not None:
-            _require_actionable(case, actor)
-        if case.priority == priority:
-            return case
-        before = {"priority": case.priority}
-        case.priority = priority
-        _save(case, ["priority"])
-        event = CaseEvent.objects.create(
-            case=case, actor=actor, kind=EventKind.DETAILS, before=before,
-            after={"priority": priority}, message=source,
-        )
-        _announce(case, [event])
     return case
 
 
