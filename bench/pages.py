@@ -63,6 +63,7 @@ def main() -> None:
 
     from redress.accounts.models import User
     from redress.cases.models import Case, Priority, Status
+    from redress.cases.selectors import queue_cursor
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     total = Case.objects.count()
@@ -77,8 +78,7 @@ def main() -> None:
 
     # Deep pages: the cursors of cases a hundred or so from the oldest end of the queue.
     oldest = list(Case.objects.order_by("received_at", "id")[50:250:40])
-    deep_cursors = [f"{int(c.received_at.timestamp() * 1_000_000)}-{c.pk}"
-                    for c in oldest] * (args.rounds // max(len(oldest), 1) + 1)
+    deep_cursors = [queue_cursor(c) for c in oldest] * (args.rounds // max(len(oldest), 1) + 1)
     deep_cursors = deep_cursors[:args.rounds]
     references = list(Case.objects.order_by("?").values_list("reference", flat=True)
                       [:args.rounds]) if connection.vendor == "postgresql" else [

@@ -117,7 +117,8 @@ class QueuePage:
     total_capped: bool
 
 
-def _cursor(case: Case) -> str:
+def queue_cursor(case: Case) -> str:
+    """The cursor of a queue page that starts just after (or before) this case."""
     return f"{int(case.received_at.timestamp() * 1_000_000)}-{case.pk}"
 
 
@@ -179,8 +180,8 @@ def case_queue_page(cases: QuerySet[Case], *, older_than: str = "", newer_than: 
     total = cases.order_by().values("pk")[:QUEUE_COUNT_CAP + 1].count() if count else None
     return QueuePage(
         cases=rows,
-        newer=_cursor(rows[0]) if rows and more_newer else "",
-        older=_cursor(rows[-1]) if rows and more_older else "",
+        newer=queue_cursor(rows[0]) if rows and more_newer else "",
+        older=queue_cursor(rows[-1]) if rows and more_older else "",
         total=None if total is None else min(total, QUEUE_COUNT_CAP),
         total_capped=total is not None and total > QUEUE_COUNT_CAP,
     )
