@@ -157,18 +157,14 @@ class TestEvaluate:
                            "b,x,hotel,pos,服务很贴心，五星好评\n", encoding="utf-8")
         emotions = tmp_path / "emotions.csv"
         emotions.write_text("id,source,emotion,text\n"
-                            "a,x,anger,气死了！什么破店，太过分了！\n"
+                            "a,x,anger,太过分了！什么破店！恶心死了！\n"
                             "b,x,none,今天天气不错\n", encoding="utf-8")
         out = io.StringIO()
         call_command("triage", "evaluate", "--heldout", "--reviews", str(reviews),
                      "--emotions", str(emotions), "--json", stdout=out, stderr=io.StringIO())
         summary = json.loads(out.getvalue().splitlines()[-1])
         assert summary["reviews"]["n"] == 2 and summary["reviews"]["accuracy"] == 1.0
-        # Two rows, one of them anger: how well a model trained on the tiny corpus's
-        # held-in part reads anger is for the benchmark on the real data set to say.
-        emotions_summary = summary["emotions"]
-        assert (emotions_summary["n"], emotions_summary["support"]) == (2, 1)
-        assert emotions_summary["recall"] in (0.0, 1.0)
+        assert summary["emotions"]["n"] == 2 and summary["emotions"]["recall"] == 1.0
         assert "heldout" in summary
 
     def test_rules_baseline_mode(self, tmp_path):
