@@ -10,10 +10,13 @@ lifecycle of DESIGN.md as the time since it arrived allows: received, read by tr
 acknowledged (first responses around the 15-minute target, with a tail), investigated,
 remedied (values, costs, approvals over the owner's authority, refusals and better second
 offers), carried out, resolved, followed up (survey answers with satisfaction and fairness
-scores, or no response), given a root cause and closed; a few per cent reopened for a
-second recovery, some closed as duplicates or as invalid. Recent cases are still open, in
-whatever state their story has reached. Texts combine the demo's phrase pieces
-(`config/demo_content.py`): Chinese about 70%, English about 30%.
+scores and whether the customer would come back, or no response), given a root cause and
+closed; a few per cent reopened for a second recovery, some closed as duplicates or as
+invalid. Recent cases are still open, in whatever state their story has reached. Beside
+them, answers to the organisations' general satisfaction surveys (about one per four cases)
+from customers who never complained: the baseline the recovery paradox compares recovered
+customers with. Texts combine the demo's phrase pieces (`config/demo_content.py`): Chinese
+about 70%, English about 30%.
 
 The rows are what the services would have written (the timeline, the SLA clocks with their
 breaches and escalations, remedies, follow-ups, root causes), but they are inserted in bulk:
@@ -93,6 +96,22 @@ UNHAPPY_COMMENTS = (
     ("It is still not fixed.", "The compensation does not cover what we lost."),
 )
 UNHAPPY_WORDS = ("顾客表示补偿不足，但同意结案。", "顾客认为处理太慢，勉强接受。")
+# How often a surveyed customer says they would come back, by how the case went: solved
+# within its resolution deadline, after it, not solved (the seeds: 82% return when resolved
+# quickly, 54% when resolved; few when not).
+WOULD_RETURN = {"quick": 0.85, "slow": 0.55, "unresolved": 0.15}
+# General satisfaction surveys: answers per case received, and their scores. Every answer
+# is a passive or a promoter: a detractor's answer opens a case (intake.feedback), and these
+# respondents are the customers who had no complaint.
+FEEDBACK_PER_CASE = 0.25
+FEEDBACK_NPS = ((7, 8, 9, 10), (25, 35, 25, 15))  # scores, weights
+FEEDBACK_CSAT = ((3, 4, 5), (12, 60, 28))
+# One survey per organisation and quarter, answered in the respondent's language.
+FEEDBACK_SURVEY = "{organisation} {year}年第{quarter}季度顾客满意度调查"
+FEEDBACK_COMMENTS = (
+    ("服务不错，下次还来。", "整体满意。", "环境干净，员工热情。", "", "", "", "", ""),
+    ("Good service, thank you.", "Everything was fine.", "", "", "", ""),
+)
 
 
 # --- Django -----------------------------------------------------------------------------
@@ -215,6 +234,7 @@ class Setting:
     next_ids: dict[str, int]
     reference_counters: dict[int, int]
     extra_text: list[str] = field(default_factory=list)
+    detractor_max: tuple[int, int] = (6, 2)  # NPS, CSAT: at most these opens a case
 
 
 def _translated_texts() -> dict[str, dict[str, str]]:
@@ -320,7 +340,7 @@ def _setting(*, extra_text: str = "") -> Setting:
     from redress.accounts.models import Department, Role, User
     from redress.cases.models import Case, CaseEvent, Customer, ReferenceCounter
     from redress.config import demo_content as content
-    from redress.followup.models import FollowUp, SurveyAnswer
+    from redress.followup.models import FeedbackAnswer, FollowUp, SurveyAnswer
     from redress.followup.services import _sending_hours
     from redress.lessons.models import RootCause
     from redress.remedies.models import AuthorityLimit, Remedy, RemedyOption
@@ -373,7 +393,7 @@ def _setting(*, extra_text: str = "") -> Setting:
     next_ids = {}
     for name, model in (("customer", Customer), ("case", Case), ("event", CaseEvent),
                         ("remedy", Remedy), ("followup", FollowUp), ("answer", SurveyAnswer),
-                        ("root_cause", RootCause)):
+                        ("root_cause", RootCause), ("feedback", FeedbackAnswer)):
         next_ids[name] = (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
     texts = _translated_texts()
     return Setting(
@@ -390,6 +410,7 @@ def _setting(*, extra_text: str = "") -> Setting:
         next_ids=next_ids,
         reference_counters=dict(ReferenceCounter.objects.values_list("year", "last")),
         extra_text=_extra_text(extra_text) if extra_text else [],
+        detractor_max=(settings.REDRESS_DETRACTOR_NPS_MAX, settings.REDRESS_DETRACTOR_CSAT_MAX),
     )
 
 
@@ -434,13 +455,17 @@ LAYOUTS = {
                  "expires_at sent_at answered_at closed_at created_at"),
     "answer": ("followup.SurveyAnswer",
                "id followup_id solved satisfaction outcome_fair process_fair interaction_fair "
-               "recommend comment by_phone recorded_by_id reopened answered_at"),
+               "recommend would_return comment by_phone recorded_by_id reopened answered_at"),
+    "feedback": ("followup.FeedbackAnswer",
+                 "id survey customer_id nps csat comment language answered_at detractor "
+                 "source case_id created_at"),
     "root_cause": ("lessons.RootCause",
                    "id case_id category detail department_id step customer_accepted "
                    "customer_words remedy_given recorded_by_id recorded_at"),
 }
 # Written in this order, parents before children.
-ORDER = ("customer", "case", "event", "clock", "remedy", "followup", "answer", "root_cause")
+ORDER = ("customer", "case", "event", "clock", "remedy", "followup", "answer", "root_cause",
+         "feedback")
 # The queue's text search index (redress.cases.search), written beside the cases.
 SEARCH = "search"
 
@@ -694,6 +719,48 @@ class Story:
         planned.sort(key=lambda c: c.created)
         for c in planned:
             self.tell(c)
+        self.feedback(midnight, count)
+
+    def feedback(self, midnight: int, cases: int) -> None:
+        """The day's answers to the general satisfaction surveys, each from a new customer
+        (never one who complained), about one per four cases received that day."""
+        rng, stamp, content = self.rng, self.stamp, self.content
+        count = int(cases * FEEDBACK_PER_CASE + rng.random())
+        day = date(1970, 1, 1) + timedelta(days=(midnight + ZONE_OFFSET) // DAY)
+        quarter = (day.month - 1) // 3 + 1
+        nps_max, csat_max = self.s.detractor_max
+        for _ in range(count):
+            answered = midnight + self.minutes(8 * 60, 22 * 60)
+            if answered > self.now:
+                continue
+            english = rng.random() < ENGLISH_SHARE
+            organisation = self.pick(content.ORGANISATIONS).name
+            survey = FEEDBACK_SURVEY.format(
+                organisation=organisation, year=day.year, quarter=quarter)
+            # Most surveys ask both; a few only one of the two.
+            asked = rng.random()
+            nps = rng.choices(*FEEDBACK_NPS)[0] if asked < 0.95 else None
+            csat = rng.choices(*FEEDBACK_CSAT)[0] if asked >= 0.05 else None
+            if ((nps is not None and nps <= nps_max)
+                    or (csat is not None and csat <= csat_max)):
+                continue  # a detractor under stricter settings: that would be a complaint
+            details, _salutation = self.planner._customer(english, self.Channel.WEB)
+            customer_pk = self.ids["customer"]
+            self.ids["customer"] += 1
+            self.batch["customer"].append((
+                customer_pk, details.name, details.phone, details.email, "", "regular",
+                stamp(answered)))
+            source = "import" if rng.random() < 0.6 else "api"
+            # A file is imported a day or two after the answers; the API is told at once.
+            created = (min(self.now, answered + self.minutes(600, 2 * 24 * 60))
+                       if source == "import" else answered)
+            feedback_pk = self.ids["feedback"]
+            self.ids["feedback"] += 1
+            self.batch["feedback"].append((
+                feedback_pk, survey, customer_pk, nps, csat,
+                self.pick(FEEDBACK_COMMENTS[1 if english else 0]),
+                "en" if english else "zh", stamp(answered), False, source, None,
+                stamp(created)))
 
     def plan(self, midnight: int) -> _Case:
         rng = self.rng
@@ -1255,18 +1322,20 @@ class Story:
 
         outcome_fair, process_fair, interaction_fair = score(), score(), score()
         recommend = min(10, max(0, satisfaction * 2 + rng.randint(-2, 1)))
+        would_return = self.would_return(c, solved, satisfaction)
         answer_pk = self.ids["answer"]
         self.ids["answer"] += 1
         self.batch["answer"].append((
             answer_pk, pk, solved, satisfaction, outcome_fair, process_fair, interaction_fair,
-            recommend, comment, by_phone, actor.pk if actor else None, unhappy,
+            recommend, would_return, comment, by_phone, actor.pk if actor else None, unhappy,
             self.stamp(at)))
         row[5], row[9] = "answered", self.stamp(at)
         self.event(c, at, "follow_up", actor.pk if actor else None, message=comment,
                    after=json.dumps({"answer": {
                        "solved": solved, "satisfaction": satisfaction,
                        "outcome_fair": outcome_fair, "process_fair": process_fair,
-                       "interaction_fair": interaction_fair, "recommend": recommend},
+                       "interaction_fair": interaction_fair, "recommend": recommend,
+                       "would_return": would_return},
                        "by_phone": by_phone, "followup": pk}))
         texts = s.texts[c.lang]
         self.event(c, at, "follow_up", None, visible=True,
@@ -1295,6 +1364,18 @@ class Story:
         # A second resolution is owed in full from the reopening (sla `_apply`).
         c.resolution_due = self.deadline(c.policy, at, c.policy.resolution)
         return "reopened"
+
+    def would_return(self, c: _Case, solved: str, satisfaction: int) -> bool:
+        """Whether the customer says they would come back: likely after a resolution within
+        its deadline, less so after a late one, seldom when it was not solved; a little
+        more (or less) likely the happier (or unhappier) they are than their like."""
+        assert c.resolved is not None
+        if solved == "no":
+            speed, usual = "unresolved", 1.5
+        else:
+            speed, usual = ("quick" if c.resolved <= c.resolution_due else "slow"), 4.0
+        chance = WOULD_RETURN[speed] + 0.05 * (satisfaction - usual)
+        return self.rng.random() < min(0.98, max(0.02, chance))
 
     def root_cause(self, c: _Case) -> None:
         """Why it happened, recorded by the owner before the case is closed as resolved."""

@@ -12,7 +12,7 @@ from redress.accounts.models import User
 from redress.cases.models import Case, CaseEvent, CloseReason, ReferenceCounter, Status
 from redress.cases.selectors import QueueFilters, case_queue
 from redress.common import clock
-from redress.followup.models import FollowUp, FollowUpStatus, SurveyAnswer
+from redress.followup.models import FeedbackAnswer, FollowUp, FollowUpStatus, SurveyAnswer
 from redress.lessons.models import RootCause
 from redress.remedies.models import Remedy, RemedyStatus
 from redress.sla.models import CaseClock
@@ -101,6 +101,39 @@ def test_remedies_surveys_and_second_recoveries_are_there(history: None) -> None
     reopened = Case.objects.filter(recovery_round__gt=1)
     assert reopened.exists()
     assert all(c.followups.count() >= 1 for c in reopened)
+
+
+def test_survey_answers_say_whether_the_customer_would_come_back(history: None) -> None:
+    answers = list(SurveyAnswer.objects.values_list("solved", "would_return"))
+    assert answers and all(would is not None for _solved, would in answers)
+
+    def share(solved: set[str]) -> float:
+        picked = [would for s, would in answers if s in solved]
+        return sum(picked) / len(picked)
+
+    # Customers whose problem was put right come back far more often than the others.
+    assert share({"yes"}) > 0.6
+    assert share({"no"}) < 0.4
+
+
+def test_general_survey_answers_come_from_customers_who_never_complained(
+    history: None,
+) -> None:
+    feedback = FeedbackAnswer.objects.all()
+    # About one per four cases (the last days' answers may still be to come).
+    assert CASES // 6 <= feedback.count() <= CASES // 3
+    assert not feedback.filter(customer__cases__isnull=False).exists()
+    assert not feedback.filter(detractor=True).exists()
+    assert not feedback.filter(case__isnull=False).exists()
+    assert feedback.values("customer", "survey").distinct().count() == feedback.count()
+    assert all(a.nps is not None or a.csat is not None for a in feedback)
+    assert all(7 <= (a.nps if a.nps is not None else 7) <= 10 for a in feedback)
+    assert all(3 <= (a.csat if a.csat is not None else 3) <= 5 for a in feedback)
+    now = clock.now()
+    assert all(a.answered_at <= now and a.answered_at >= now - timedelta(days=31)
+               for a in feedback)
+    # The application carries on after the generated rows (ids, on PostgreSQL sequences).
+    assert FeedbackAnswer.objects.aggregate(m=Max("id"))["m"] == feedback.count()
 
 
 def test_references_are_unique_and_the_counter_carries_on(history: None) -> None:

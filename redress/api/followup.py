@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from pydantic import StrictBool
 
 from redress.api.auth import StaffToken, staff
 from redress.api.schemas import ErrorOut
@@ -27,6 +28,8 @@ class SurveyIn(Schema):
     process_fair: int | None = None
     interaction_fair: int | None = None
     recommend: int | None = None
+    # Strict: JSON's true or false only, so that a "maybe" or a 2 is a 422, not a guess.
+    would_return: StrictBool | None = None
     comment: str | None = None
 
 

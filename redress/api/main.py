@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from redress.api import answers, cases, errors, followup, lessons, public, remedies
+from redress.api import answers, cases, errors, followup, insights, lessons, public, remedies
 
 api = NinjaAPI(
     title="Redress API",
@@ -14,4 +14,5 @@ api.add_router("/", remedies.router)
 api.add_router("/", followup.router)
 api.add_router("/", lessons.router)
 api.add_router("/", answers.router)
+api.add_router("/", insights.router)
 api.add_router("/public", public.router)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "redress.followup",
     "redress.lessons",
     "redress.intake",
+    "redress.insights",
     "redress.api",
     "redress.web",
 ]
@@ -141,6 +142,12 @@ STATIC_URL = "/static/"
 # Serve straight from the installed packages: no collectstatic step to forget on upgrade.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Chart library from the npm registry (`npm ci` in the checkout; package.json pins it),
+# served as /static/vendor/echarts/echarts.min.js. Without it pages still work: the
+# dashboard shows its tables and says the chart library is missing.
+NODE_MODULES_DIR = Path(env_str("REDRESS_NODE_MODULES", str(PACKAGE_DIR.parent / "node_modules")))
+ECHARTS_DIR = NODE_MODULES_DIR / "echarts" / "dist"
+STATICFILES_DIRS = [("vendor/echarts", ECHARTS_DIR)] if ECHARTS_DIR.is_dir() else []
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

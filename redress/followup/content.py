@@ -42,9 +42,15 @@ TEXT: dict[str, dict[str, str]] = {
     "scale_low": {ZH: "完全不", EN: "Not at all"},
     "scale_high": {ZH: "完全是", EN: "Completely"},
     "recommend": {
-        ZH: "您还会再来，或把我们推荐给亲友吗？（0 = 绝对不会，10 = 一定会）",
-        EN: "Would you come back, or recommend us to friends? (0 = never, 10 = certainly)",
+        ZH: "您会把我们推荐给亲友吗？（0 = 绝对不会，10 = 一定会）",
+        EN: "Would you recommend us to friends? (0 = never, 10 = certainly)",
     },
+    "would_return": {
+        ZH: "如果再有需要，您还会选择我们吗？",
+        EN: "Would you come back to us next time?",
+    },
+    "would_return_yes": {ZH: "会", EN: "Yes"},
+    "would_return_no": {ZH: "不会", EN: "No"},
     "comment": {
         ZH: "还有什么想告诉我们的吗？（选填）",
         EN: "Anything else you want to tell us? (optional)",
@@ -115,7 +121,8 @@ CALL_SCRIPT: dict[str, list[str]] = {
         "我们给出的解决办法和补偿，您觉得和您受到的影响相称吗？（1-5 分）",
         "投诉的过程方便吗？处理得够快吗？（1-5 分）",
         "我们的员工对您礼貌、用心、诚实吗？（1-5 分）",
-        "您还会再来，或者推荐亲友来吗？0 到 10 分。",
+        "您会把我们推荐给亲友吗？0 到 10 分。",
+        "如果再有需要，您还会选择我们吗？",
         "还有什么想告诉我们的吗？……非常感谢您，您的意见我们一定认真改进。",
     ],
     EN: [
@@ -127,7 +134,8 @@ CALL_SCRIPT: dict[str, list[str]] = {
         "Did what we offered match the trouble you had? (1 to 5)",
         "Was it easy to complain, and was it handled quickly enough? (1 to 5)",
         "Were our staff polite, attentive and honest with you? (1 to 5)",
-        "Would you come back, or recommend us to friends, from 0 to 10?",
+        "Would you recommend us to friends, from 0 to 10?",
+        "Would you come back to us next time?",
         "Is there anything else you want to tell us? … Thank you very much; we will act on "
         "what you said.",
     ],

@@ -30,11 +30,14 @@ from redress.followup.services import (
 ANSWERS: list[dict[str, Any] | None] = [
     None,
     {"solved": "yes", "satisfaction": 5, "outcome_fair": 5, "process_fair": 4,
-     "interaction_fair": 5, "recommend": 9, "comment": "处理得很及时，谢谢。"},
+     "interaction_fair": 5, "recommend": 9, "would_return": True,
+     "comment": "处理得很及时，谢谢。"},
     {"solved": "partly", "satisfaction": 4, "outcome_fair": 4, "process_fair": 3,
-     "interaction_fair": 5, "recommend": 7, "comment": "问题基本解决了，希望下次不要再出现。"},
+     "interaction_fair": 5, "recommend": 7, "would_return": True,
+     "comment": "问题基本解决了，希望下次不要再出现。"},
     {"solved": "no", "satisfaction": 2, "outcome_fair": 2, "process_fair": 2,
-     "interaction_fair": 3, "recommend": 3, "comment": "还是老样子，没有人真正来修。"},
+     "interaction_fair": 3, "recommend": 3, "would_return": False,
+     "comment": "还是老样子，没有人真正来修。"},
 ]
 ANSWER_AFTER = timedelta(hours=3)
 

@@ -28,7 +28,7 @@ def _answer_json(followup: FollowUp) -> dict[str, Any] | None:
     return {
         field: getattr(answer, field) for field in (
             "solved", "satisfaction", "outcome_fair", "process_fair", "interaction_fair",
-            "recommend", "comment", "by_phone", "reopened", "answered_at",
+            "recommend", "would_return", "comment", "by_phone", "reopened", "answered_at",
         )
     }
 

@@ -317,7 +317,29 @@ class SurveyInput:
     process_fair: int | None = None
     interaction_fair: int | None = None
     recommend: int | None = None
+    would_return: bool | None = None
     comment: str = ""
+
+
+# The words a yes/no answer arrives as: JSON's booleans, the survey page's radio buttons,
+# a spreadsheet's cell.
+_YES = frozenset({"yes", "true", "1", "y", "是", "会"})
+_NO = frozenset({"no", "false", "0", "n", "否", "不会"})
+
+
+def _yes_no(value: object, *, field: str) -> bool | None:
+    """True, False, or None when the question was skipped; anything else is `Invalid`."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if not word:
+            return None
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+    raise Invalid(_("Answer yes or no, or leave this question out."), field=field)
 
 
 def _score(value: object, *, field: str, low: int, high: int, required: bool) -> int | None:
@@ -353,9 +375,11 @@ def survey_clean(answers: dict[str, Any]) -> SurveyInput:
             ("recommend", 0, 10, False),
         )
     }
+    would_return = _yes_no(answers.get("would_return"), field="would_return")
     comment = clean_long_text(answers.get("comment"), field="comment", max_length=MESSAGE_MAX,
                               required=False)
-    return SurveyInput(solved=solved, comment=comment, **scores)  # type: ignore[arg-type]
+    return SurveyInput(solved=solved, would_return=would_return, comment=comment,
+                       **scores)  # type: ignore[arg-type]
 
 
 def answer_reopens(answer: SurveyInput) -> bool:

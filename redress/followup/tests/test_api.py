@@ -59,6 +59,32 @@ class TestPublicSurvey:
         case.refresh_from_db()
         assert case.status == Status.FOLLOW_UP
 
+    @pytest.mark.parametrize("would_return", [True, False])
+    def test_would_come_back_is_stored_as_answered(
+        self, client, resolved_case, moment, would_return
+    ):
+        token = _sent_token(resolved_case(), moment)
+        with moment(at(2026, 11, 26, 10, 0)):
+            response = client.post(self.url(token), {
+                "solved": "yes", "satisfaction": 4, "would_return": would_return,
+            }, content_type=JSON)
+        assert response.status_code == 201, response.content
+        assert SurveyAnswer.objects.get().would_return is would_return
+
+    def test_would_come_back_left_out_is_stored_as_unknown(self, client, resolved_case, moment):
+        token = _sent_token(resolved_case(), moment)
+        with moment(at(2026, 11, 26, 10, 0)):
+            response = client.post(self.url(token), {"solved": "yes", "satisfaction": 4},
+                                   content_type=JSON)
+        assert response.status_code == 201
+        assert SurveyAnswer.objects.get().would_return is None
+
+    def test_the_questions_include_would_come_back(self, client, resolved_case, moment):
+        token = _sent_token(resolved_case(), moment)
+        with moment(at(2026, 11, 26, 10, 0)):
+            questions = client.get(self.url(token)).json()["questions"]
+        assert questions["would_return"] == "如果再有需要，您还会选择我们吗？"
+
     def test_a_bad_answer_reopens_the_case_and_says_so(self, client, resolved_case, moment):
         case = resolved_case(description="The room was never cleaned during my stay.")
         token = _sent_token(case, moment)
@@ -73,6 +99,9 @@ class TestPublicSurvey:
     @pytest.mark.parametrize(("body", "field"), [
         ({"solved": "yes", "satisfaction": 7}, "satisfaction"),
         ({"solved": "yes", "satisfaction": 3, "recommend": 11}, "recommend"),
+        ({"solved": "yes", "satisfaction": 3, "would_return": "maybe"}, "would_return"),
+        ({"solved": "yes", "satisfaction": 3, "would_return": 1}, "would_return"),
+        ({"solved": "yes", "satisfaction": 3, "would_return": "yes"}, "would_return"),
         ({"solved": "sort of", "satisfaction": 3}, "solved"),
         ({"solved": "yes", "satisfaction": "lots"}, "satisfaction"),
         ({"solved": "yes"}, "satisfaction"),
@@ -119,11 +148,13 @@ class TestCaseJson:
 
         _sent_token(case, moment)
         with moment(at(2026, 11, 26, 10, 0)):
-            client.post(f"/api/v1/public/surveys/{token}", {"solved": "partly", "satisfaction": 4},
+            client.post(f"/api/v1/public/surveys/{token}", {"solved": "partly", "satisfaction": 4,
+                                                            "would_return": False},
                         content_type=JSON)
         data = api.get(f"/api/v1/cases/{case.reference}").json()["followup"]
         assert data["status"] == "answered"
         assert data["answer"]["solved"] == "partly"
+        assert data["answer"]["would_return"] is False
         assert data["answered_at"].startswith("2026-11-26T02:00")
 
     def test_null_before_any_follow_up(self, agent):

@@ -284,6 +284,20 @@ class TestAnswer:
         assert told == {agent.pk, supervisor.pk}
         assert outsider.pk not in told
 
+    @pytest.mark.parametrize(("given", "kept"), [
+        (True, True), (False, False), ("yes", True), ("no", False), ("", None), (None, None),
+    ])
+    def test_would_come_back_is_kept_as_answered_or_left_empty(
+        self, resolved_case, moment, given, kept
+    ):
+        case = resolved_case()
+        answers = {"solved": "yes", "satisfaction": 4, "would_return": given}
+        answer = self._answer(case, moment, answers)
+        answer.refresh_from_db()
+        assert answer.would_return is kept
+        staff_entry = case.events.get(kind=EventKind.FOLLOW_UP, after__has_key="answer")
+        assert staff_entry.after["answer"]["would_return"] is kept
+
     def test_partly_solved_and_fairly_satisfied_does_not_reopen(self, resolved_case, moment):
         case = resolved_case()
         answer = self._answer(case, moment, {"solved": "partly", "satisfaction": 3})
@@ -323,6 +337,8 @@ class TestAnswer:
         ({"solved": "yes", "satisfaction": 4, "recommend": 11}, "recommend"),
         ({"solved": "yes", "satisfaction": 4, "recommend": -1}, "recommend"),
         ({"solved": "yes", "satisfaction": 4, "outcome_fair": 9}, "outcome_fair"),
+        ({"solved": "yes", "satisfaction": 4, "would_return": "maybe"}, "would_return"),
+        ({"solved": "yes", "satisfaction": 4, "would_return": 2}, "would_return"),
         ({"solved": "yes", "satisfaction": 4, "comment": "长" * 5001}, "comment"),
     ])
     def test_an_answer_out_of_range_is_refused_and_changes_nothing(

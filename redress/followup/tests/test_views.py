@@ -40,6 +40,9 @@ class TestSurveyPage:
         assert case.reference in page
         assert 'name="satisfaction" value="5"' in page
         assert 'name="recommend" value="10"' in page
+        assert "如果再有需要，您还会选择我们吗？" in page
+        assert 'name="would_return" value="yes"' in page
+        assert 'name="would_return" value="no"' in page
         assert 'name="viewport"' in page
 
     def test_an_english_customer_gets_it_in_english_whatever_the_cookie(
@@ -51,6 +54,7 @@ class TestSurveyPage:
         with moment(at(2026, 11, 26, 10, 0)):
             page = client.get(f"/survey/{token}/").content.decode()
         assert "Was your problem solved?" in page
+        assert "Would you come back to us next time?" in page
         assert "您的问题解决了吗" not in page
 
     def test_answering_thanks_the_customer_and_keeps_the_answer(
@@ -68,6 +72,33 @@ class TestSurveyPage:
         assert "谢谢您的回复" in response.content.decode()
         answer = SurveyAnswer.objects.get()
         assert (answer.satisfaction, answer.process_fair, answer.recommend) == (4, None, 8)
+        assert answer.would_return is None  # not asked for: left empty
+
+    @pytest.mark.parametrize(("choice", "kept"), [("yes", True), ("no", False)])
+    def test_would_come_back_is_kept_as_chosen(
+        self, client, resolved_case, moment, choice, kept
+    ):
+        token = _sent_token(resolved_case(), moment)
+        with moment(at(2026, 11, 26, 10, 0)):
+            response = client.post(f"/survey/{token}/", {
+                "solved": "yes", "satisfaction": "5", "would_return": choice,
+            })
+        assert response.status_code == 201
+        assert SurveyAnswer.objects.get().would_return is kept
+
+    def test_a_forged_would_come_back_is_refused_with_the_choice_kept(
+        self, client, resolved_case, moment
+    ):
+        token = _sent_token(resolved_case(), moment)
+        with moment(at(2026, 11, 26, 10, 0)):
+            response = client.post(f"/survey/{token}/", {
+                "solved": "partly", "satisfaction": "4", "would_return": "perhaps",
+            })
+        assert response.status_code == 422
+        page = response.content.decode()
+        assert "请回答“是”或“否”" in page
+        assert 'value="partly" checked' in page
+        assert not SurveyAnswer.objects.exists()
 
     def test_not_solved_says_the_complaint_is_reopened(self, client, resolved_case, moment):
         case = resolved_case(description="My refund never arrived.")
@@ -156,14 +187,31 @@ class TestConsole:
         with moment(at(2026, 11, 25, 15, 0)):
             response = _signed_in(agent).post(
                 f"/console/cases/{case.reference}/followup/answer/",
-                {"solved": "no", "satisfaction": "2", "comment": "电话里说还是没修好"},
+                {"solved": "no", "satisfaction": "2", "would_return": "no",
+                 "comment": "电话里说还是没修好"},
             )
         assert response.status_code == 302
         answer = SurveyAnswer.objects.get()
         assert answer.by_phone and answer.recorded_by == agent
         assert answer.comment == "电话里说还是没修好"
+        assert answer.would_return is False
         case.refresh_from_db()
         assert case.status == Status.INVESTIGATING and case.recovery_round == 2
+
+    def test_the_phone_form_asks_and_the_panel_shows_would_come_back(
+        self, resolved_case, moment, agent
+    ):
+        case = resolved_case(channel=Channel.PHONE)
+        _sent_token(case, moment)
+        client = _signed_in(agent)
+        page = client.get(f"/console/cases/{case.reference}/").content.decode()
+        assert 'name="would_return"' in page
+        with moment(at(2026, 11, 25, 15, 0)):
+            client.post(f"/console/cases/{case.reference}/followup/answer/",
+                        {"solved": "yes", "satisfaction": "5", "would_return": "yes"})
+            page = client.get(f"/console/cases/{case.reference}/").content.decode()
+        assert SurveyAnswer.objects.get().would_return is True
+        assert 'data-testid="would-return">是<' in page
 
     def test_a_bad_phone_answer_is_refused_in_the_panel(self, resolved_case, moment, agent):
         case = resolved_case(channel=Channel.PHONE)

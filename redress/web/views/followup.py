@@ -28,7 +28,7 @@ from redress.followup.services import (
 from redress.intake.throttle import public_intake_allowed
 
 FIELDS = ("solved", "satisfaction", "outcome_fair", "process_fair", "interaction_fair",
-          "recommend", "comment")
+          "recommend", "would_return", "comment")
 
 
 def _answers(request: HttpRequest) -> dict[str, Any]:
