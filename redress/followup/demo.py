@@ -19,8 +19,11 @@ from typing import Any
 from redress.accounts.models import Organisation
 from redress.cases.models import Case, Status
 from redress.common import clock
-from redress.followup.models import FollowUp, FollowUpStatus
+from redress.followup.models import FeedbackAnswer, FeedbackSource, FollowUp, FollowUpStatus
 from redress.followup.services import (
+    feedback_clean,
+    feedback_record,
+    feedback_respondent,
     followup_schedule,
     followup_send,
     survey_answer,
@@ -40,6 +43,13 @@ ANSWERS: list[dict[str, Any] | None] = [
      "comment": "还是老样子，没有人真正来修。"},
 ]
 ANSWER_AFTER = timedelta(hours=3)
+# The quarterly satisfaction survey of customers who never complained: the baseline the
+# recovery-paradox chart compares recovered customers with. Scores cycle through these
+# (no detractors: a detractor's answer would open a case of its own).
+GENERAL_SURVEY = "季度满意度调查"
+GENERAL_SCORES = [(4, 8), (5, 9), (4, 7), (3, 7), (5, 10), (4, 8), (4, 9), (5, 8)]
+GENERAL_ANSWERS = 60
+GENERAL_DAYS = 60
 
 
 def demo_load(*, organisations: Iterable[Organisation], now: datetime) -> dict[str, int]:
@@ -72,4 +82,22 @@ def demo_load(*, organisations: Iterable[Organisation], now: datetime) -> dict[s
         with clock.travel_to(answered_at):
             survey_answer(token=survey_token(followup), answers=answers)
         counts["answered"] += 1
+    counts["general"] = _general_survey_load(now=now)
     return counts
+
+
+def _general_survey_load(*, now: datetime) -> int:
+    """Answers to the general survey, spread over the demo's last two months."""
+    if FeedbackAnswer.objects.filter(survey=GENERAL_SURVEY).exists():
+        return 0
+    for n in range(GENERAL_ANSWERS):
+        csat, nps = GENERAL_SCORES[n % len(GENERAL_SCORES)]
+        answered_at = now - timedelta(days=GENERAL_DAYS * (n + 1) / (GENERAL_ANSWERS + 1),
+                                      hours=n % 9)
+        answer = feedback_clean({"survey": GENERAL_SURVEY, "phone": f"1390000{n:04d}",
+                                 "name": f"会员{n + 1:02d}", "csat": csat, "nps": nps,
+                                 "answered_at": answered_at, "language": "zh"})
+        customer, _new = feedback_respondent(answer)
+        feedback_record(answer=answer, customer=customer, source=FeedbackSource.IMPORT,
+                        case=None)
+    return GENERAL_ANSWERS
