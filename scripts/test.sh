@@ -11,10 +11,14 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
 
-# The browser tests drive Debian's Chromium; the translation check needs gettext.
+# The browser tests drive Debian's Chromium; the translation check needs gettext; npm
+# installs the dashboard's chart library.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+# The monthly PDF report embeds this Chinese TrueType font (it falls back to a built-in one).
+[ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing+=(fonts-wqy-zenhei)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
@@ -23,6 +27,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
   fi
 fi
+
+echo "== chart library (npm ci: ECharts as pinned in package-lock.json)"
+npm ci --no-audit --no-fund --loglevel=error
 
 export PATH="$PWD/.venv/bin:$PATH"
 echo "== lint (ruff), import direction (import-linter), types (mypy)"

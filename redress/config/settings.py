@@ -209,6 +209,8 @@ REDRESS_SLA_MANAGER_AFTER_MINUTES = env_int("REDRESS_SLA_MANAGER_AFTER_MINUTES",
 # staff time costs when counting the cost of a case (compensation + handling time; the
 # handling time is estimated from the staff actions on the case's timeline).
 REDRESS_APPROVAL_HOURS = env_int("REDRESS_APPROVAL_HOURS", 2)
+# Seconds a web request may take before gunicorn restarts its worker (large exports).
+REDRESS_WEB_TIMEOUT = env_int("REDRESS_WEB_TIMEOUT", 600)
 REDRESS_HANDLING_COST_PER_HOUR = env_str("REDRESS_HANDLING_COST_PER_HOUR", "60.00")
 REDRESS_MINUTES_PER_STAFF_ACTION = env_int("REDRESS_MINUTES_PER_STAFF_ACTION", 6)
 # How staff hear of warnings and escalations: the console's bell and e-mail; a WeCom or
@@ -253,6 +255,9 @@ REDRESS_TRIAGE_AUTO_ROUTE = env_bool("REDRESS_TRIAGE_AUTO_ROUTE", False)
 REDRESS_TRIAGE_PRIORITY_RULE = env_str(
     "REDRESS_TRIAGE_PRIORITY_RULE", "redress.triage.priority.priority_default"
 )
+# The monthly PDF report: a TrueType font file with Chinese glyphs to embed; empty, Debian's
+# WenQuanYi fonts are looked for, then ReportLab's built-in STSong-Light is used.
+REDRESS_REPORT_FONT = env_str("REDRESS_REPORT_FONT")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie

@@ -198,7 +198,7 @@ class Assumptions(models.Model):
         _("silent customers per complaint"), default=25)
     silent_source = models.CharField(
         _("source of that multiplier"), max_length=200, blank=True,
-        help_text=_("Shown beside the estimate; left empty, the seeds' source is named."))
+        help_text=_("Shown beside the estimate; left empty, the service-recovery guide is named."))
     updated_at = models.DateTimeField(default=clock.now)
 
     class Meta:

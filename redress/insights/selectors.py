@@ -266,7 +266,11 @@ def volume_trend(filters: InsightFilters) -> dict[str, Any]:
     daily = filters.days <= DAILY_TREND_DAYS
     channels: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     scenarios: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    for rows in _case_sources(filters):
+    # Per day, the days' own rows (a whole month's monthly row has only its first day).
+    sources = ([_scoped(DailyRollup.objects.filter(day__gte=filters.start,
+                                                   day__lte=filters.end), filters)]
+               if daily else _case_sources(filters))
+    for rows in sources:
         for row in (rows.values("day", "channel", "scenario").annotate(n=Sum("cases"))
                     .order_by()):
             bucket = row["day"] if daily else _month_start(row["day"])
@@ -535,7 +539,8 @@ def roi(filters: InsightFilters) -> dict[str, Any]:
         "silent_multiplier": assumptions.silent_multiplier,
         "silent_customers": t["complaints"] * assumptions.silent_multiplier,
         "silent_source": assumptions.silent_source or _(
-            "Seed 000: one customer's complaint speaks for 25 others who did not say so."),
+            "Service-recovery guide: research shows one customer's complaint speaks for 25 "
+            "others who did not say so."),
         "cost_per_case_by_month": compensation(filters)["cost_per_case_by_month"],
     }
 

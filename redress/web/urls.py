@@ -7,6 +7,7 @@ from redress.web.views import (
     console,
     followup,
     health,
+    insights,
     lessons,
     playbook,
     portal,
@@ -38,5 +39,6 @@ urlpatterns = [
     *answers.urlpatterns,
     *followup.urlpatterns,
     *lessons.urlpatterns,
+    *insights.urlpatterns,
     *triage.urlpatterns,
 ]

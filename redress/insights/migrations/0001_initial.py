@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('first_response_target_minutes', models.PositiveIntegerField(default=15, verbose_name='first-response target (minutes)')),
                 ('lifetime_value', models.DecimalField(decimal_places=2, default=Decimal('3000.00'), max_digits=12, verbose_name='value of a retained customer (yuan)')),
                 ('silent_multiplier', models.PositiveIntegerField(default=25, verbose_name='silent customers per complaint')),
-                ('silent_source', models.CharField(blank=True, help_text="Shown beside the estimate; left empty, the seeds' source is named.", max_length=200, verbose_name='source of that multiplier')),
+                ('silent_source', models.CharField(blank=True, help_text="Shown beside the estimate; left empty, the service-recovery guide is named.", max_length=200, verbose_name='source of that multiplier')),
                 ('updated_at', models.DateTimeField(default=redress.common.clock.now)),
             ],
             options={

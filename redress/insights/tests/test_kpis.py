@@ -206,6 +206,13 @@ def test_whole_months_come_from_the_monthly_rollup(refreshed: dict[str, Case]) -
             == sum(MonthlyRollup.objects.values_list("cases", flat=True)) == 3)
 
 
+def test_a_whole_month_is_drawn_day_by_day(refreshed: dict[str, Case]) -> None:
+    trend = selectors.volume_trend(period(date(2026, 3, 1), date(2026, 3, 31)))
+    assert trend["granularity"] == "day" and len(trend["buckets"]) == 31
+    by_day = [sum(s["counts"][i] for s in trend["by_channel"]) for i in range(31)]
+    assert by_day[1:3] == [2, 1] and sum(by_day) == 3  # 2 and 3 March, not all on the 1st
+
+
 def test_rebuild_gives_what_the_refreshes_gave(refreshed: dict[str, Case]) -> None:
     before = selectors.dashboard(period(MARCH_2, MARCH_3), with_people=True)
     with time_machine.travel(NOW, tick=False):

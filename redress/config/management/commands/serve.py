@@ -8,6 +8,7 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
@@ -65,6 +66,9 @@ class Command(BaseCommand):
             "web": subprocess.Popen([  # noqa: S603 - fixed argv, no shell
                 sys.executable, "-m", "gunicorn", "redress.config.wsgi:application",
                 "--bind", bind, "--workers", str(workers), "--graceful-timeout", "5",
+                # A year's cases exported to Excel takes minutes at a million cases; the
+                # default 30 s would kill the worker half-way through the download.
+                "--timeout", str(settings.REDRESS_WEB_TIMEOUT),
                 "--access-logfile", "-", "--error-logfile", "-",
             ]),
         }
