@@ -1,5 +1,5 @@
-"""What the end-to-end tests share: free ports on loopback and a real SMTP server there
-that keeps every message it is sent."""
+"""What the end-to-end tests share: free ports on loopback, a real SMTP server there that
+keeps every message it is sent, and Debian's Chromium driven by Playwright."""
 
 import email
 import email.policy
@@ -13,6 +13,31 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from playwright.sync_api import Browser, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+# Background networking off: this machine's closed network refuses Chromium's own calls.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PHONE = {"width": 375, "height": 812}
+DESK = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    # No database work in this test thread while Playwright runs: its sync API keeps an
+    # event loop here, and Django then either refuses the ORM (SynchronousOnlyOperation)
+    # or, with DJANGO_ALLOW_ASYNC_UNSAFE, quietly opens a second connection that is never
+    # closed (on PostgreSQL the test database then cannot be dropped). Fixtures that write
+    # come before this one; what happened is checked in the pages.
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=60_000,
+        )
+        yield chromium
+        chromium.close()
 
 
 def _free_port() -> int:

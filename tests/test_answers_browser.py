@@ -2,22 +2,17 @@
 finds an answer on a phone before complaining; an agent puts a suggested answer into the
 message, is stopped by blame-shifting wording, and sends it as written on purpose."""
 
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from redress.accounts.models import User
 from redress.cases.models import Case, Channel, Status
 from redress.cases.services import CustomerDetails, case_create, case_transition
+from tests.conftest import DESK, PHONE
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update"]
-PHONE = {"width": 375, "height": 812}
-DESK = {"width": 1280, "height": 900}
 WAIT_MS = 15_000
 PASSWORD = "answers-browser-pass-2718"
 ANSWER = "多扣的房费会在核实后原路退回，一般 1 到 3 个工作日到账。"
@@ -42,14 +37,6 @@ def scene(agent: User, write_article, default_phrases) -> Case:
     return case_transition(case=case, actor=agent, to=Status.ACKNOWLEDGED)
 
 
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=60_000,
-        )
-        yield chromium
-        chromium.close()
 
 
 def _watch(page: Page, errors: list[str]) -> Page:

@@ -5,24 +5,17 @@ with proof, resolves the case, and the customer's tracking page shows the outcom
 apology and the refund's reference."""
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from redress.accounts.models import User
+from tests.conftest import DESK, PHONE
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-PHONE = {"width": 375, "height": 812}
-DESK = {"width": 1280, "height": 900}
 WAIT_MS = 15_000  # generous for a busy 2-core machine; a passing run waits far less
 AGENT_PASSWORD = "browser-journey-pass-4711"
 expect.set_options(timeout=WAIT_MS)
@@ -49,19 +42,6 @@ def supervisor_password(supervisor: User) -> str:
     return AGENT_PASSWORD
 
 
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    # No database work in this test thread while Playwright runs: its sync API keeps an
-    # event loop here, and Django then either refuses the ORM (SynchronousOnlyOperation)
-    # or, with DJANGO_ALLOW_ASYNC_UNSAFE, quietly opens a second connection that is never
-    # closed (on PostgreSQL the test database then cannot be dropped). Fixtures that write
-    # come before this one; what happened is checked in the pages.
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=60_000,
-        )
-        yield chromium
-        chromium.close()
 
 
 def _fits_the_phone(page: Page) -> None:

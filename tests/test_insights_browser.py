@@ -5,14 +5,13 @@ node_modules by the application itself), and switching to English redraws it in 
 ECharts comes from the npm registry (`npm ci`, package.json). Without it this test fails:
 it never skips, since CI installs it and a dashboard without charts is a broken one."""
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.staticfiles import finders
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from redress.accounts.models import User
 from redress.cases.models import Case
@@ -21,19 +20,13 @@ from redress.insights.services import rollup_refresh_days
 from redress.insights.tests.conftest import NOW, history, march
 from redress.lessons.models import ActionKind
 from redress.lessons.services import problem_action_add, problem_open
+from tests.conftest import DESK, PHONE
 
 __all__ = ["history", "march"]  # the hand-made history of the insights tests
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-PHONE = {"width": 375, "height": 812}
-DESK = {"width": 1280, "height": 900}
 WAIT_MS = 15_000
 PASSWORD = "insights-browser-pass-2026"
 PERIOD = "?from=2026-03-01&to=2026-03-07"
@@ -81,15 +74,6 @@ def supervisor_password(supervisor: User) -> str:
     return PASSWORD
 
 
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    # As in test_browser.py: no database work in this thread while Playwright runs.
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=60_000,
-        )
-        yield chromium
-        chromium.close()
 
 
 def _sign_in(page: Page, url: str, username: str, password: str) -> None:
