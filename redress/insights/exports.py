@@ -30,7 +30,7 @@ from redress.common.errors import NotAllowed, NotFound
 from redress.followup.models import SurveyAnswer
 from redress.insights import selectors
 from redress.insights.selectors import InsightFilters
-from redress.insights.services import day_start, zone
+from redress.insights.services import day_start, site_of, zone
 
 # Rows of the `cases` table read from the database at a time.
 CHUNK_ROWS = 2000
@@ -238,10 +238,14 @@ def cases_in_period(filters: InsightFilters) -> QuerySet[Case]:
         found = found.filter(department_id__in=filters.departments)
     if filters.department is not None:
         found = found.filter(department_id=filters.department)
-    for dim in ("location", "channel", "scenario"):
+    for dim in ("channel", "scenario"):
         value = getattr(filters, dim)
         if value:
             found = found.filter(**{dim: value})
+    if filters.location:
+        # The filter names a site: its locations start with it (rows whose site is longer,
+        # "南湖小区东门" for "南湖小区", are left out as the rows are read).
+        found = found.filter(location__startswith=filters.location)
     return found
 
 
@@ -263,6 +267,8 @@ def _case_rows(filters: InsightFilters, labels: dict[str, dict[str, str]]
     emotions, statuses = labels["emotion"], labels["status"]
     for (reference, received, channel, department, location, scenario, emotion, priority,
          status, responded, resolved, csat) in rows.iterator(chunk_size=CHUNK_ROWS):
+        if filters.location and site_of(location) != filters.location:
+            continue
         minutes = (round((responded - received).total_seconds() / 60, 1)
                    if responded is not None else None)
         yield [reference, _local(received), channels.get(channel, channel), department or "",

@@ -71,7 +71,11 @@ def _money() -> models.DecimalField:
 
 class CaseRollup(models.Model):
     """The sums for cases received on one day (or in one month) in one department, at one
-    location, through one channel, in one scenario."""
+    site, through one channel, in one scenario.
+
+    `location` is the site (`services.site_of`): the case's location up to its first
+    number, so "悦来酒店 912房" and "悦来酒店 1030房" are both 悦来酒店 and a hotel's
+    rooms or an estate's flats do not each get a row."""
 
     day = models.DateField()
     department_id = models.IntegerField(null=True)
@@ -131,8 +135,9 @@ for _name in PERSON_MONEY:
     _money().contribute_to_class(PersonDaily, _name)
 
 
-class CauseDaily(models.Model):
-    """Root causes recorded for cases received on one day: the Pareto chart's counts."""
+class CauseRollup(models.Model):
+    """Root causes recorded for cases received on one day (or month): the Pareto chart's
+    counts."""
 
     day = models.DateField()
     department_id = models.IntegerField(null=True)
@@ -144,12 +149,24 @@ class CauseDaily(models.Model):
     cases = models.BigIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.day} · {self.category}"
+
+
+class CauseDaily(CauseRollup):
+    class Meta:
         verbose_name = _("daily root causes")
         verbose_name_plural = _("daily root causes")
         indexes = [models.Index(fields=["day", "department_id"])]
 
-    def __str__(self) -> str:
-        return f"{self.day} · {self.category}"
+
+class CauseMonthly(CauseRollup):
+    class Meta:
+        verbose_name = _("monthly root causes")
+        verbose_name_plural = _("monthly root causes")
+        indexes = [models.Index(fields=["day", "department_id"])]
 
 
 class FeedbackDaily(models.Model):

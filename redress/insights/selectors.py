@@ -36,6 +36,7 @@ from redress.insights.models import (
     RESOLUTION_BANDS_HOURS,
     SPEEDS,
     CauseDaily,
+    CauseMonthly,
     DailyRollup,
     FeedbackDaily,
     MonthlyRollup,
@@ -142,18 +143,19 @@ def _scoped(rows: QuerySet[Any], filters: InsightFilters, *,
     return rows
 
 
-def _case_sources(filters: InsightFilters) -> list[QuerySet[Any]]:
+def _case_sources(filters: InsightFilters, daily: Any = DailyRollup,
+                  monthly: Any = MonthlyRollup) -> list[QuerySet[Any]]:
     """The rollup rows covering the period: whole months from the monthly table, the rest
     from the daily one."""
     months = _whole_months(filters.start, filters.end)
     if months is None:
-        return [_scoped(DailyRollup.objects.filter(day__gte=filters.start,
-                                                   day__lte=filters.end), filters)]
+        return [_scoped(daily.objects.filter(day__gte=filters.start, day__lte=filters.end),
+                        filters)]
     first, last = months
-    sources = [_scoped(MonthlyRollup.objects.filter(day__gte=first, day__lte=last), filters)]
+    sources = [_scoped(monthly.objects.filter(day__gte=first, day__lte=last), filters)]
     edges = Q(day__gte=filters.start, day__lt=first) | Q(day__gte=_next_month(last),
                                                           day__lte=filters.end)
-    sources.append(_scoped(DailyRollup.objects.filter(edges), filters))
+    sources.append(_scoped(daily.objects.filter(edges), filters))
     return sources
 
 
@@ -420,31 +422,29 @@ def compensation(filters: InsightFilters) -> dict[str, Any]:
     }
 
 
-def _causes(filters: InsightFilters) -> QuerySet[CauseDaily]:
-    return _scoped(CauseDaily.objects.filter(day__gte=filters.start, day__lte=filters.end),
-                   filters)
-
-
 def root_causes(filters: InsightFilters) -> dict[str, Any]:
     """Root causes in Pareto order (with the running share), and the departments found
     responsible."""
     labels = dict(CauseCategory.choices)
-    counts = {row["category"]: row["n"] for row in _causes(filters).values("category")
-              .annotate(n=Sum("cases")).order_by()}
+    counts: dict[str, int] = defaultdict(int)
+    responsible: dict[int | None, int] = defaultdict(int)
+    for rows in _case_sources(filters, CauseDaily, CauseMonthly):
+        for row in (rows.values("category", "responsible_id").annotate(n=Sum("cases"))
+                    .order_by()):
+            counts[row["category"]] += row["n"]
+            responsible[row["responsible_id"]] += row["n"]
     total = sum(counts.values())
     pareto, running = [], 0
     for category, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         running += n
         pareto.append({"key": category, "label": str(labels.get(category, category)),
                        "cases": n, "cumulative_share": _ratio(running, total)})
-    responsible = {row["responsible_id"]: row["n"] for row in _causes(filters)
-                   .values("responsible_id").annotate(n=Sum("cases")).order_by()}
     names = dict(Department.objects.filter(pk__in=[k for k in responsible if k])
                  .values_list("pk", "name"))
     return {
         "total": total,
         "pareto": pareto,
-        "responsible": [{"department_id": k, "label": names.get(k, _("Not assigned")),
+        "responsible": [{"department_id": k, "label": names.get(k or 0, _("Not assigned")),
                          "cases": n}
                         for k, n in sorted(responsible.items(),
                                            key=lambda item: (-item[1], item[0] or 0))],

@@ -10,6 +10,7 @@ refresh after one answer run the same code (`_day_figures`).
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -35,6 +36,7 @@ from redress.insights.models import (
     RESOLUTION_BANDS_HOURS,
     Assumptions,
     CauseDaily,
+    CauseMonthly,
     DailyRollup,
     FeedbackDaily,
     MonthlyRollup,
@@ -60,6 +62,20 @@ def local_day(moment: datetime) -> date:
 def day_start(day: date) -> datetime:
     """Local midnight at the start of `day`, as an aware datetime."""
     return datetime.combine(day, time.min, tzinfo=zone())
+
+
+# A site is a location's name before its first number: rooms, buildings, units and gates
+# belong to the hotel, estate or store they are in.
+_SITE = re.compile(r"^[^0-9０-９]*")
+
+
+def site_of(location: str) -> str:
+    """The site a case's location belongs to: "悦来酒店 912房" → "悦来酒店",
+    "南湖小区4栋2单元1202" → "南湖小区", "春熙路店" → "春熙路店". A location that
+    starts with a number is its own site."""
+    match = _SITE.match(location)
+    site = (match.group(0) if match else "").strip(" \t,，-#·.")
+    return site or location.strip()
 
 
 def assumptions_get() -> Assumptions:
@@ -115,20 +131,27 @@ def rollup_month_refresh(month: date) -> None:
     """A month's rows are the sums of its days' rows."""
     following = (month + timedelta(days=32)).replace(day=1)
     dims = ("department_id", "location", "channel", "scenario")
+    _month_sum(DailyRollup, MonthlyRollup, month, following, dims, (*CASE_COUNTS, *CASE_MONEY))
+    _month_sum(CauseDaily, CauseMonthly, month, following,
+               (*dims, "category", "responsible_id"), ("cases",))
+
+
+def _month_sum(daily: Any, monthly: Any, month: date, following: date,
+               dims: tuple[str, ...], measures: tuple[str, ...]) -> None:
     totals: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in DailyRollup.objects.filter(day__gte=month, day__lt=following).values(
-            *dims, *CASE_COUNTS, *CASE_MONEY).iterator(chunk_size=5000):
+    for row in daily.objects.filter(day__gte=month, day__lt=following).values(
+            *dims, *measures).iterator(chunk_size=5000):
         key = tuple(row[d] for d in dims)
         found = totals.get(key)
         if found is None:
             totals[key] = row
         else:
-            for name in (*CASE_COUNTS, *CASE_MONEY):
+            for name in measures:
                 found[name] += row[name]
     with transaction.atomic():
-        MonthlyRollup.objects.filter(day=month).delete()
-        MonthlyRollup.objects.bulk_create(
-            [MonthlyRollup(day=month, **row) for row in totals.values()], batch_size=500)
+        monthly.objects.filter(day=month).delete()
+        monthly.objects.bulk_create([monthly(day=month, **row) for row in totals.values()],
+                                    batch_size=500)
 
 
 def rollups_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int:
@@ -139,7 +162,8 @@ def rollups_rebuild(*, progress: Callable[[int, int], None] | None = None) -> in
     starts = [moment for moment in (first, feedback_first) if moment is not None]
     with transaction.atomic():
         StaleDay.objects.all().delete()
-        for model in (DailyRollup, MonthlyRollup, PersonDaily, CauseDaily, FeedbackDaily):
+        for model in (DailyRollup, MonthlyRollup, PersonDaily, CauseDaily, CauseMonthly,
+                      FeedbackDaily):
             model.objects.all().delete()
     if not starts:
         return 0
@@ -230,7 +254,8 @@ def _day_figures(day: date) -> DayFigures:
     people: dict[tuple[Any, ...], dict[str, Any]] = {}
     cause_counts: dict[tuple[Any, ...], int] = defaultdict(int)
     for case in cases:
-        key = (case["department_id"], case["location"], case["channel"], case["scenario"])
+        key = (case["department_id"], site_of(case["location"]), case["channel"],
+               case["scenario"])
         row = groups.get(key)
         if row is None:
             row = groups[key] = {**dict.fromkeys(CASE_COUNTS, 0),

@@ -15,7 +15,7 @@ from redress.insights.models import DailyRollup, MonthlyRollup, PersonDaily, Sta
 from redress.insights.selectors import InsightFilters, band_median
 from redress.insights.services import rollup_refresh_days, rollups_rebuild
 
-from .conftest import NOW
+from .conftest import NOW, local
 
 MARCH_2 = date(2026, 3, 2)
 MARCH_3 = date(2026, 3, 3)
@@ -251,3 +251,28 @@ def test_band_median_by_hand() -> None:
 def test_money_is_decimal_in_the_rollups(refreshed: dict[str, Case]) -> None:
     row = DailyRollup.objects.get(day=MARCH_2, channel="web")
     assert row.compensation == Decimal("200.00")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("location", "site"), [
+    ("悦来酒店 912房", "悦来酒店"),
+    ("南湖小区4栋2单元1202", "南湖小区"),
+    ("春熙路店", "春熙路店"),
+    ("Terminal 2, Gate 15", "Terminal"),
+    ("1208", "1208"),
+    ("", ""),
+])
+def test_a_location_counts_under_its_site(location: str, site: str) -> None:
+    from redress.insights.services import site_of
+
+    assert site_of(location) == site
+
+
+def test_rooms_of_one_hotel_are_one_site(history: Any, department: Department,
+                                         agent: User) -> None:
+    for room in ("悦来酒店 912房", "悦来酒店 1030房"):
+        history.case(received=local(2, 10), department=department, owner=agent,
+                     location=room)
+    with time_machine.travel(NOW, tick=False):
+        rollup_refresh_days([MARCH_2])
+    assert list(DailyRollup.objects.values_list("location", "cases")) == [("悦来酒店", 2)]
+    assert selectors.summary(period(MARCH_2, MARCH_2, location="悦来酒店"))["cases"] == 2
