@@ -28,7 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +137,11 @@ def _epoch(value: Any) -> Any:
         from django.utils.dateparse import parse_datetime
 
         parsed = parse_datetime(value)
-        return int(parsed.timestamp()) if parsed else ""
+        if parsed is None:
+            return ""
+        if parsed.tzinfo is None:  # SQLite keeps UTC without an offset
+            parsed = parsed.replace(tzinfo=UTC)
+        return int(parsed.timestamp())
     if hasattr(value, "timestamp"):
         return int(value.timestamp())
     return value
