@@ -39,6 +39,13 @@ from redress.common.money import to_money
 from redress.config import demo_content as content
 from redress.config.demo_content import Scenario
 from redress.followup.demo import demo_load as followup_demo_load
+from redress.followup.models import FollowUpStatus, Method
+from redress.followup.services import (
+    followup_schedule,
+    followup_send,
+    survey_answer,
+    survey_token,
+)
 from redress.insights.services import rollups_rebuild
 from redress.intake.services import (
     api_case_create,
@@ -80,6 +87,25 @@ ENDINGS: tuple[tuple[str, int], ...] = (
     ("waiting_on_customer", 12), ("resolved", 12), ("follow_up", 12), ("closed", 60),
     ("closed_reopened", 8), ("closed_duplicate", 7), ("closed_invalid", 7),
 )
+# Answers to the follow-up surveys of the demo's closed complaints: mostly put right and
+# coming back, some only partly and a few who will not (the 82% / 54% comparison).
+SURVEY_ANSWERS: tuple[dict[str, Any], ...] = (
+    {"solved": "yes", "satisfaction": 5, "outcome_fair": 5, "process_fair": 5,
+     "interaction_fair": 5, "recommend": 10, "would_return": True},
+    {"solved": "yes", "satisfaction": 5, "outcome_fair": 4, "process_fair": 4,
+     "interaction_fair": 5, "recommend": 9, "would_return": True},
+    {"solved": "yes", "satisfaction": 4, "outcome_fair": 4, "process_fair": 3,
+     "interaction_fair": 5, "recommend": 8, "would_return": True},
+    {"solved": "yes", "satisfaction": 4, "outcome_fair": 4, "process_fair": 4,
+     "interaction_fair": 4, "recommend": 7, "would_return": False},
+    {"solved": "partly", "satisfaction": 3, "outcome_fair": 3, "process_fair": 3,
+     "interaction_fair": 4, "recommend": 6, "would_return": True},
+    {"solved": "partly", "satisfaction": 3, "outcome_fair": 2, "process_fair": 3,
+     "interaction_fair": 4, "recommend": 5, "would_return": False},
+)
+NOT_SOLVED: dict[str, Any] = {
+    "solved": "no", "satisfaction": 2, "outcome_fair": 2, "process_fair": 2,
+    "interaction_fair": 3, "recommend": 3, "would_return": False}
 CLOSED_ENDINGS = frozenset({"closed", "closed_reopened", "closed_duplicate", "closed_invalid"})
 # Cases that were far enough along for a second complaint about them to be a duplicate.
 DUPLICATE_OF = frozenset({"closed", "closed_reopened", "follow_up", "resolved", "executing"})
@@ -936,14 +962,27 @@ class _Path:
         if ending == "follow_up":
             self.follow_up()
             return
-        if ending == "closed_reopened":
+        if ending == "closed_reopened" and self.complaint:
+            # The customer says it is not solved: the survey reopens the case for a second
+            # recovery (round 2, priority raised), which is then surveyed again.
+            self.survey(NOT_SOLVED)
+            self.later(2880, 3000)
+            self.note(self.p.pick(content.REOPEN_NOTES))
+        elif ending == "closed_reopened":
             self.follow_up()
             self.reopen()
+        if ending == "closed_reopened":
             self.propose(better=True)
             self.accept()
             self.execute()
             self.resolve()
-        if ending == "closed_reopened" or p.chance(0.7):
+        if self.complaint and (ending == "closed_reopened" or p.chance(0.8)):
+            # Followed up by the survey (回访), answered, then closed: the dashboard's
+            # satisfaction, outcome and paradox panels read these answers.
+            self.survey()
+            self.later(2880, 4320)
+            self.close()
+        elif ending == "closed_reopened" or p.chance(0.7):
             self.follow_up()
             self.close()
         else:
@@ -1132,6 +1171,31 @@ class _Path:
     def follow_up(self) -> None:
         self.later(1440, 4320)
         self.transition(Status.FOLLOW_UP, message=self.say(content.FOLLOW_UP))
+
+    def survey(self, answers: dict[str, Any] | None = None) -> None:
+        """The follow-up the service schedules at resolution, sent when due and answered
+        three hours later (by the customer through the link, or to the owner on the
+        phone). Unless told otherwise the answer is solved or partly solved, so the case
+        stays closable."""
+        story, owner = self.story, self.owner
+        answers = dict(answers or self.p.pick(SURVEY_ANSWERS))
+
+        def run() -> None:
+            followup = followup_schedule(case_id=story.current().pk)
+            if followup is None:
+                return
+            with clock.travel_to(followup.scheduled_for):
+                followup = followup_send(followup_id=followup.pk)
+            if followup.status != FollowUpStatus.SENT:
+                return
+            with clock.travel_to(followup.scheduled_for + timedelta(hours=3)):
+                if followup.method == Method.CALL:
+                    survey_answer(answers=answers, followup=followup, actor=owner)
+                else:
+                    survey_answer(answers=answers, token=survey_token(followup))
+            story.case = story.current()
+
+        self.add(run)
 
     def reopen(self) -> None:
         self.later(30, 600)
