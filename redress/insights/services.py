@@ -90,30 +90,41 @@ def rollup_mark_case(*, case_id: int) -> None:
 
 
 def rollup_mark_days(days: Iterable[date]) -> None:
-    """Mark days stale; the first mark of a day queues the task that refreshes it."""
+    """Mark days stale; the first mark of a day queues the task that refreshes it. A day
+    already marked gets a new mark time, which tells a refresh under way to look again."""
+    for day in sorted(set(days)):
+        if StaleDay.objects.filter(day=day).update(marked_at=clock.now()):
+            continue
+        _stale, created = StaleDay.objects.get_or_create(day=day)
+        if created:
+            _refresh_queue()
+
+
+def _refresh_queue() -> None:
     from django_tasks import default_task_backend
 
     from redress.insights.tasks import rollups_refresh
 
-    for day in sorted(set(days)):
-        _stale, created = StaleDay.objects.get_or_create(day=day)
-        if not created:
-            continue
-        if default_task_backend.supports_defer:
-            task_enqueue(rollups_refresh, run_after=clock.now() + REFRESH_DELAY)
-        else:
-            task_enqueue(rollups_refresh)
+    if default_task_backend.supports_defer:
+        task_enqueue(rollups_refresh, run_after=clock.now() + REFRESH_DELAY)
+    else:
+        task_enqueue(rollups_refresh)
 
 
 def rollups_refresh_stale() -> list[date]:
-    """Refresh every day marked stale. A change committed while this runs marks its day
-    again (the mark was taken away first), so nothing is missed; at worst a day is
-    computed twice."""
-    with transaction.atomic():
-        days = list(StaleDay.objects.values_list("day", flat=True))
-        StaleDay.objects.filter(day__in=days).delete()
-    rollup_refresh_days(days)
-    return days
+    """Refresh every day marked stale, then take away the marks it has dealt with.
+
+    A mark is taken away only after its day and month are recomputed, and only if it was
+    not marked again meanwhile: a worker killed half-way leaves the marks for the task
+    to be run again (the worker re-queues it), and a day changed during the refresh is
+    refreshed once more by a task queued here."""
+    marks = list(StaleDay.objects.values_list("day", "marked_at"))
+    rollup_refresh_days([day for day, _at in marks])
+    for day, marked_at in marks:
+        StaleDay.objects.filter(day=day, marked_at=marked_at).delete()
+    if StaleDay.objects.exists():
+        _refresh_queue()
+    return [day for day, _at in marks]
 
 
 def rollup_refresh_days(days: Iterable[date]) -> None:

@@ -276,3 +276,48 @@ def test_rooms_of_one_hotel_are_one_site(history: Any, department: Department,
         rollup_refresh_days([MARCH_2])
     assert list(DailyRollup.objects.values_list("location", "cases")) == [("悦来酒店", 2)]
     assert selectors.summary(period(MARCH_2, MARCH_2, location="悦来酒店"))["cases"] == 2
+
+
+def test_a_refresh_cut_short_leaves_its_days_marked(refreshed: dict[str, Case],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed half-way through a refresh must not lose the marks: the task runs
+    again and finds them."""
+    from redress.insights import services
+
+    StaleDay.objects.create(day=MARCH_2)
+    StaleDay.objects.create(day=MARCH_3)
+    real = services._day_figures
+
+    def killed(day: date) -> services.DayFigures:
+        if day == MARCH_3:
+            raise SystemExit("worker killed")
+        return real(day)
+
+    monkeypatch.setattr(services, "_day_figures", killed)
+    with pytest.raises(SystemExit):
+        services.rollups_refresh_stale()
+    assert set(StaleDay.objects.values_list("day", flat=True)) == {MARCH_2, MARCH_3}
+    monkeypatch.setattr(services, "_day_figures", real)
+    assert services.rollups_refresh_stale() == [MARCH_2, MARCH_3]
+    assert not StaleDay.objects.exists()
+
+
+def test_a_day_marked_again_during_a_refresh_stays_marked(
+        refreshed: dict[str, Case], monkeypatch: pytest.MonkeyPatch) -> None:
+    from redress.insights import services
+
+    StaleDay.objects.create(day=MARCH_2)
+    real = services.rollup_refresh_days
+    queued: list[bool] = []
+
+    def meanwhile(days: list[date]) -> None:
+        real(days)
+        # A case of 2 March changes while the refresh runs, after its figures were read.
+        with time_machine.travel(NOW, tick=False):
+            services.rollup_mark_days([MARCH_2])
+
+    monkeypatch.setattr(services, "rollup_refresh_days", meanwhile)
+    monkeypatch.setattr(services, "_refresh_queue", lambda: queued.append(True))
+    services.rollups_refresh_stale()
+    assert list(StaleDay.objects.values_list("day", flat=True)) == [MARCH_2]
+    assert queued == [True]  # and another refresh is on its way
