@@ -83,6 +83,18 @@ def assumptions_get() -> Assumptions:
     return found if found is not None else Assumptions.objects.create()
 
 
+def assumptions_save(assumptions: Assumptions) -> Assumptions:
+    """Save the dashboard's assumptions. A new first-response target changes which cases
+    met it, which the daily sums hold: every day with cases is marked for a refresh."""
+    before = Assumptions.objects.filter(pk=assumptions.pk).values_list(
+        "first_response_target_minutes", flat=True).first()
+    assumptions.updated_at = clock.now()
+    assumptions.save()
+    if before is not None and before != assumptions.first_response_target_minutes:
+        rollup_mark_days(DailyRollup.objects.values_list("day", flat=True).distinct())
+    return assumptions
+
+
 def rollup_mark_case(*, case_id: int) -> None:
     received = Case.objects.filter(pk=case_id).values_list("received_at", flat=True).first()
     if received is not None:

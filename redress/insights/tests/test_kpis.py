@@ -321,3 +321,52 @@ def test_a_day_marked_again_during_a_refresh_stays_marked(
     services.rollups_refresh_stale()
     assert list(StaleDay.objects.values_list("day", flat=True)) == [MARCH_2]
     assert queued == [True]  # and another refresh is on its way
+
+
+def test_a_new_first_response_target_is_counted_again(refreshed: dict[str, Case],
+                                                      django_capture_on_commit_callbacks: Any
+                                                      ) -> None:
+    from redress.insights.services import assumptions_get, assumptions_save
+
+    march2 = period(MARCH_2, MARCH_2)
+    assert selectors.summary(march2)["first_response_attainment"] == 0.5
+    assumptions = assumptions_get()
+    assumptions.first_response_target_minutes = 45  # B's 40 minutes now meet it too
+    with time_machine.travel(NOW, tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        assumptions_save(assumptions)
+    assert selectors.summary(march2)["first_response_attainment"] == 1.0
+    assert not StaleDay.objects.exists()
+
+
+def test_roi_follows_the_assumptions(refreshed: dict[str, Case]) -> None:
+    from redress.insights.services import assumptions_get, assumptions_save
+
+    assumptions = assumptions_get()
+    assumptions.lifetime_value = Decimal("1000.00")
+    assumptions.silent_multiplier = 10
+    assumptions.silent_source = "集团客户研究 2025"
+    assumptions_save(assumptions)
+    roi = selectors.roi(period(MARCH_2, MARCH_2))
+    assert roi["retained_revenue"] == "2000.00"  # 2 customers × 1000
+    assert (roi["silent_multiplier"], roi["silent_customers"]) == (10, 20)
+    assert roi["silent_source"] == "集团客户研究 2025"
+
+
+def test_the_administrator_edits_the_assumptions(admin_user: User) -> None:
+    from django.test import Client
+
+    from redress.insights.models import Assumptions
+    from redress.insights.services import assumptions_get
+
+    row = assumptions_get()
+    client = Client()
+    client.force_login(admin_user)
+    url = f"/admin/insights/assumptions/{row.pk}/change/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"first_response_target_minutes": 20,
+                                 "lifetime_value": "2500.00", "silent_multiplier": 25,
+                                 "silent_source": ""})
+    assert response.status_code == 302
+    assert Assumptions.objects.get().first_response_target_minutes == 20
+    assert client.get("/admin/insights/assumptions/add/").status_code == 403  # one row
