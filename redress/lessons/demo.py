@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from redress.accounts.models import Organisation, Role, User
 from redress.cases.models import Case
@@ -102,12 +102,17 @@ def demo_load(*, organisations: Iterable[Organisation], now: datetime) -> None:
         with clock.travel_to(now - timedelta(weeks=weeks_ago)):
             spikes_scan()
     quality = User.objects.filter(role=Role.QUALITY, is_active=True).first()
-    group = (RecurringGroup.objects.annotate(n=Count("groupings")).order_by("-n", "pk")
-             .first())
+    acted = now - timedelta(days=30)
+    # The problem taken up is the group that recurred most in the four weeks before the
+    # actions, the weeks its effectiveness check compares the weeks after with.
+    before = Q(groupings__received_at__gte=acted - timedelta(weeks=4),
+               groupings__received_at__lt=acted)
+    group = (RecurringGroup.objects.annotate(n=Count("groupings", filter=before),
+                                             total=Count("groupings"))
+             .order_by("-n", "-total", "pk").first())
     if quality is None or group is None or group.problems.exists():
         return
     owner = User.objects.filter(role=Role.SUPERVISOR, is_active=True).first() or quality
-    acted = now - timedelta(days=30)
     with clock.travel_to(acted - timedelta(days=2)):
         problem = problem_open(
             actor=quality, title=f"反复出现：{group.headline}"[:200],
