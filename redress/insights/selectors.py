@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from redress.accounts.models import Department, User
 from redress.cases.models import Channel, Emotion, Priority, Scenario
+from redress.common import clock
 from redress.common.errors import Invalid
 from redress.insights.models import (
     CASE_MONEY,
@@ -104,8 +105,6 @@ def insight_filters(*, user: User, start: date | None = None, end: date | None =
 
 
 def local_day_today() -> date:
-    from redress.common import clock
-
     return local_day(clock.now())
 
 
@@ -144,10 +143,12 @@ def _scoped(rows: QuerySet[Any], filters: InsightFilters, *,
 
 
 def _case_sources(filters: InsightFilters, daily: Any = DailyRollup,
-                  monthly: Any = MonthlyRollup) -> list[QuerySet[Any]]:
+                  monthly: Any = MonthlyRollup, *, by_day: bool = False
+                  ) -> list[QuerySet[Any]]:
     """The rollup rows covering the period: whole months from the monthly table, the rest
-    from the daily one."""
-    months = _whole_months(filters.start, filters.end)
+    from the daily one; only daily rows when the sums are wanted `by_day` (a monthly row
+    carries its month's first day)."""
+    months = None if by_day else _whole_months(filters.start, filters.end)
     if months is None:
         return [_scoped(daily.objects.filter(day__gte=filters.start, day__lte=filters.end),
                         filters)]
@@ -268,11 +269,7 @@ def volume_trend(filters: InsightFilters) -> dict[str, Any]:
     daily = filters.days <= DAILY_TREND_DAYS
     channels: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
     scenarios: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    # Per day, the days' own rows (a whole month's monthly row has only its first day).
-    sources = ([_scoped(DailyRollup.objects.filter(day__gte=filters.start,
-                                                   day__lte=filters.end), filters)]
-               if daily else _case_sources(filters))
-    for rows in sources:
+    for rows in _case_sources(filters, by_day=daily):
         for row in (rows.values("day", "channel", "scenario").annotate(n=Sum("cases"))
                     .order_by()):
             bucket = row["day"] if daily else _month_start(row["day"])
@@ -396,14 +393,7 @@ def satisfaction(filters: InsightFilters) -> dict[str, Any]:
 def compensation(filters: InsightFilters) -> dict[str, Any]:
     """Compensation given (remedies carried out), what it cost, and the cost per case
     (remedy cost plus handling time) month by month."""
-    names = ["cases", "remedies_n", "compensated", "compensation", "remedy_cost",
-             "staff_actions"]
-    t = _sums(filters, names)
-    monthly = _sums_by(filters, names, by="day")
-    months: dict[date, dict[str, Any]] = defaultdict(lambda: dict.fromkeys(names, 0))
-    for day, row in monthly.items():
-        for name in names:
-            months[_month_start(day)][name] += row[name]
+    t = _sums(filters, COST_MEASURES)
     handling = _handling_cost(t["staff_actions"])
     cost = _cost_per_case(t)
     return {
@@ -414,12 +404,23 @@ def compensation(filters: InsightFilters) -> dict[str, Any]:
         "cases_compensated": t["compensated"],
         "cases": t["cases"],
         "cost_per_case": str(cost) if cost is not None else None,
-        "cost_per_case_by_month": [
-            {"month": m.strftime("%Y-%m"),
+        "cost_per_case_by_month": cost_per_case_by_month(filters),
+    }
+
+
+COST_MEASURES = ["cases", "remedies_n", "compensated", "compensation", "remedy_cost",
+                 "staff_actions"]
+
+
+def cost_per_case_by_month(filters: InsightFilters) -> list[dict[str, Any]]:
+    months: dict[date, dict[str, Any]] = defaultdict(lambda: dict.fromkeys(COST_MEASURES, 0))
+    for day, row in _sums_by(filters, COST_MEASURES, by="day").items():
+        for name in COST_MEASURES:
+            months[_month_start(day)][name] += row[name]
+    return [{"month": m.strftime("%Y-%m"),
              "cost_per_case": str(c) if (c := _cost_per_case(row)) is not None else None,
              "compensation": str(Decimal(row["compensation"]).quantize(CENT))}
-            for m, row in sorted(months.items())],
-    }
+            for m, row in sorted(months.items())]
 
 
 def root_causes(filters: InsightFilters) -> dict[str, Any]:
@@ -541,7 +542,7 @@ def roi(filters: InsightFilters) -> dict[str, Any]:
         "silent_source": assumptions.silent_source or _(
             "Service-recovery guide: research shows one customer's complaint speaks for 25 "
             "others who did not say so."),
-        "cost_per_case_by_month": compensation(filters)["cost_per_case_by_month"],
+        "cost_per_case_by_month": cost_per_case_by_month(filters),
     }
 
 
