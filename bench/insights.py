@@ -23,7 +23,6 @@ Writes bench/out/insights_<db>_<cases>.png and ends with one JSON line.
 import argparse
 import csv
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -36,23 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
 sys.path.insert(0, str(REPO / "bench"))
 
-
-def say(message: str) -> None:
-    print(message, flush=True)
-
-
-def setup_django() -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "redress.config.settings"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+from measuring import percentile, say, setup_django  # noqa: E402 - bench/ is on the path
 
 
 def progress_bar(label: str) -> Any:

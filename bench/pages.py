@@ -19,7 +19,6 @@ bench/out/pages.png, and ends with one JSON line. Goal (the speed issue): p95 â‰
 
 import argparse
 import json
-import os
 import random
 import statistics
 import sys
@@ -29,23 +28,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
 
-
-def say(message: str) -> None:
-    print(message, flush=True)
-
-
-def setup_django() -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "redress.config.settings"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+from measuring import percentile, say, setup_django  # noqa: E402 - bench/ is on the path
 
 
 def main() -> None:
