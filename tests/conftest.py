@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 # Background networking off: this machine's closed network refuses Chromium's own calls.
@@ -38,6 +38,15 @@ def browser() -> Iterator[Browser]:
         )
         yield chromium
         chromium.close()
+
+
+def sign_in(page: Page, url: str, username: str, password: str) -> None:
+    """Sign in to the console of the live server at `url` and land on the queue."""
+    page.goto(f"{url}/console/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(f"{url}/console/")
 
 
 def _free_port() -> int:

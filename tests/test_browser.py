@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from redress.accounts.models import User
-from tests.conftest import DESK, PHONE
+from tests.conftest import DESK, PHONE, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -58,14 +58,6 @@ def _watch_errors(page: Page, errors: list[str]) -> Page:
     page.set_default_timeout(WAIT_MS)
     page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
     return page
-
-
-def _sign_in(page: Page, url: str, username: str, password: str) -> None:
-    page.goto(f"{url}/console/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(f"{url}/console/")
 
 
 def test_a_complaint_from_a_phone_is_answered_in_the_console_until_resolved(
@@ -159,7 +151,7 @@ def test_a_complaint_from_a_phone_is_answered_in_the_console_until_resolved(
 
     # -- the supervisor approves from the approvals queue -----------------------------------
     boss = _watch_errors(browser.new_context(viewport=DESK, locale="zh-CN").new_page(), errors)
-    _sign_in(boss, live_server.url, supervisor.username, supervisor_password)
+    sign_in(boss, live_server.url, supervisor.username, supervisor_password)
     boss.get_by_test_id("approvals-link").click()
     queued = boss.get_by_test_id("approvals").locator("tbody tr").filter(has_text=reference)
     expect(queued).to_contain_text("688.00")

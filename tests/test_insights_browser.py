@@ -20,7 +20,7 @@ from redress.insights.services import rollup_refresh_days
 from redress.insights.tests.conftest import NOW, history, march
 from redress.lessons.models import ActionKind
 from redress.lessons.services import problem_action_add, problem_open
-from tests.conftest import DESK, PHONE
+from tests.conftest import DESK, PHONE, sign_in
 
 __all__ = ["history", "march"]  # the hand-made history of the insights tests
 
@@ -76,14 +76,6 @@ def supervisor_password(supervisor: User) -> str:
 
 
 
-def _sign_in(page: Page, url: str, username: str, password: str) -> None:
-    page.goto(f"{url}/console/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(f"{url}/console/")
-
-
 def _charts(page: Page) -> list[dict[str, Any]]:
     expect(page.locator("[data-chart]").first).to_be_visible()
     assert page.evaluate("typeof window.echarts") == "object", (
@@ -112,7 +104,7 @@ def test_the_dashboard_draws_every_chart_at_a_desk_and_on_a_phone_in_both_langua
     desk = browser.new_context(viewport=DESK).new_page()
     desk.set_default_timeout(WAIT_MS)
     desk.on("pageerror", lambda error: errors.append(str(error)))
-    _sign_in(desk, live_server.url, "supervisor1", supervisor_password)
+    sign_in(desk, live_server.url, "supervisor1", supervisor_password)
     desk.locator("[data-testid=insights-link]").click()
     desk.wait_for_url(f"{live_server.url}/console/insights/")
     desk.goto(f"{live_server.url}/console/insights/{PERIOD}")
@@ -140,7 +132,7 @@ def test_the_dashboard_draws_every_chart_at_a_desk_and_on_a_phone_in_both_langua
                                 has_touch=True).new_page()
     phone.set_default_timeout(WAIT_MS)
     phone.on("pageerror", lambda error: errors.append(str(error)))
-    _sign_in(phone, live_server.url, "supervisor1", supervisor_password)
+    sign_in(phone, live_server.url, "supervisor1", supervisor_password)
     phone.goto(f"{live_server.url}/console/insights/{PERIOD}")
     stacked = {c["name"]: c for c in _charts(phone)}
     _all_drawn(list(stacked.values()))
