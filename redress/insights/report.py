@@ -640,15 +640,23 @@ def _problems(report: _Report, filters: InsightFilters) -> None:
     report.add(charts)
 
 
-def _outcomes(report: _Report, filters: InsightFilters) -> None:
-    report.heading(_("Recovery outcomes"))
-    groups = selectors.outcomes(filters)["groups"]
+def _satisfaction_by_group(report: _Report, groups: list[dict[str, Any]]) -> bool:
+    """Average satisfaction per group of customers as bars; "no data yet" (and False)
+    when no group has an answer."""
     if not any(g["answers"] for g in groups):
         report.no_data()
-        return
+        return False
     report.add(bar_chart(report.font, [g["label"] for g in groups],
                          [(_("Satisfaction (1–5)"), [g["csat_avg"] for g in groups])],
                          scale=(5, 1), label=average_label, height=45 * mm))
+    return True
+
+
+def _outcomes(report: _Report, filters: InsightFilters) -> None:
+    report.heading(_("Recovery outcomes"))
+    groups = selectors.outcomes(filters)["groups"]
+    if not _satisfaction_by_group(report, groups):
+        return
     report.table([_("Outcome"), _("Answers"), _("Satisfaction (1–5)"),
                   _("Would recommend (0–10)"), _("Would come back")],
                  [[g["label"], g["answers"], _number(g["csat_avg"], 2),
@@ -664,12 +672,8 @@ def _outcomes(report: _Report, filters: InsightFilters) -> None:
 def _paradox(report: _Report, filters: InsightFilters) -> None:
     report.heading(_("Recovery paradox"))
     groups = selectors.paradox(filters)["groups"]
-    if not any(g["answers"] for g in groups):
-        report.no_data()
+    if not _satisfaction_by_group(report, groups):
         return
-    report.add(bar_chart(report.font, [g["label"] for g in groups],
-                         [(_("Satisfaction (1–5)"), [g["csat_avg"] for g in groups])],
-                         scale=(5, 1), label=average_label, height=45 * mm))
     report.table([_("Customers"), _("Answers"), _("Satisfaction (1–5)"),
                   _("Would come back")],
                  [[g["label"], g["answers"], _number(g["csat_avg"], 2),
