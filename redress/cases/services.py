@@ -42,7 +42,7 @@ from redress.cases.models import (
 )
 from redress.cases.search import index_cases, search_terms
 from redress.cases.selectors import case_actionable_by, case_visible_to
-from redress.cases.signals import case_changed, case_moving
+from redress.cases.signals import case_changed, case_moving, case_received
 from redress.cases.validation import (
     DESCRIPTION_MAX,
     MESSAGE_MAX,
@@ -122,6 +122,17 @@ def case_announcements_batched() -> Iterator[None]:
         _batched.reset(token)
     for case_id, event_ids in pending.items():
         transaction.on_commit(_Announcement(case_id, event_ids))
+
+
+def case_received_announce(case: Case) -> None:
+    """Announce a new case inside intake's transaction (`signals.case_received`), in place
+    of announcing its first entries after commit. Call within `case_announcements_batched`,
+    after the case is read, clocked and acknowledged: entries written from here on (a
+    receiver keeping a promise already missed) are announced as usual."""
+    pending = _batched.get()
+    if pending is not None:
+        pending.pop(case.pk, None)
+    case_received.send(sender=Case, case=case)
 
 
 def _announce(case: Case, events: list[CaseEvent]) -> None:

@@ -8,6 +8,15 @@ from django.dispatch import Signal
 
 case_changed = Signal()
 
+# Sent inside intake's transaction once a new case is stored, read by triage, clocked and
+# acknowledged. Apps above `cases` do here, in the same transaction, what they would do on
+# hearing of the case's first entries after commit (arm a promise's deadline, mark the
+# day's figures stale), and intake's own entries are then not announced by
+# `case_changed`: one write transaction per complaint instead of four. A receiver that
+# raises rolls the whole intake back (the sender gets an error and may retry).
+# Arguments: `case` (with its department loaded).
+case_received = Signal()
+
 # Sent inside `case_transition`'s transaction, after the lifecycle allowed the move and
 # before it is saved. Apps above `cases` guard the moves they own (a remedy is proposed
 # through the remedy service, so authority limits apply; closing needs a root cause …):

@@ -15,12 +15,20 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         from redress.cases.models import Case
-        from redress.cases.signals import case_changed
+        from redress.cases.signals import case_changed, case_received
 
         case_changed.connect(_case_changed, sender=Case, dispatch_uid="insights.mark_day")
+        case_received.connect(_case_received, sender=Case, dispatch_uid="insights.received")
 
 
 def _case_changed(sender: Any, *, case_id: int, **kwargs: Any) -> None:
     from redress.insights.services import rollup_mark_case
 
     rollup_mark_case(case_id=case_id)
+
+
+def _case_received(sender: Any, *, case: Any, **kwargs: Any) -> None:
+    # Inside intake's transaction, with the case in hand: no query for its day.
+    from redress.insights.services import local_day, rollup_mark_days
+
+    rollup_mark_days([local_day(case.received_at)])

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from redress.accounts.models import User
 from redress.cases.models import Case, Channel
-from redress.cases.services import CustomerDetails, case_create
+from redress.cases.services import CustomerDetails, case_announcements_batched, case_create
 from redress.common.errors import DomainError, Invalid
 from redress.followup.importing import table_read
 from redress.followup.models import FeedbackAnswer, FeedbackSource
@@ -45,13 +45,14 @@ class FeedbackResult:
 
 
 def _open_case(answer: FeedbackInput, user: User | None, customer: Any) -> Case:
-    received = case_create(
-        channel=Channel.SURVEY, description=answer.description(),
-        customer=CustomerDetails(name=answer.name, phone=answer.phone, email=answer.email,
-                                 external_id=answer.external_id),
-        received_at=answer.answered_at, created_by=user, existing_customer=customer,
-    )
-    return _received(received)
+    with case_announcements_batched():
+        received = case_create(
+            channel=Channel.SURVEY, description=answer.description(),
+            customer=CustomerDetails(name=answer.name, phone=answer.phone,
+                                     email=answer.email, external_id=answer.external_id),
+            received_at=answer.answered_at, created_by=user, existing_customer=customer,
+        )
+        return _received(received)
 
 
 def _receive(answer: FeedbackInput, *, user: User | None, source: str) -> FeedbackResult:

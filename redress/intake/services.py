@@ -18,6 +18,7 @@ from redress.cases.services import (
     case_announcements_batched,
     case_auto_acknowledge,
     case_create,
+    case_received_announce,
 )
 from redress.common.errors import Conflict, Invalid
 from redress.intake.models import IdempotencyRecord
@@ -43,8 +44,12 @@ def _received(case: Case, *, explicit_priority: bool = False,
               read_ahead: ReadAhead | None = None) -> Case:
     """Everything that happens the moment a complaint is stored, in the same transaction:
     triage reads it (labels, priority by the rule unless the sender chose one, routing,
-    repeats), its clocks start by the policy for that reading, and the customer is told it
-    arrived and when a person will answer."""
+    repeats), its clocks start by the policy for that reading, the customer is told it
+    arrived and when a person will answer, and the other apps hear of it
+    (`case_received`). Call within `case_announcements_batched`, around `case_create` too.
+
+    The clock does not read intake's own entries: none of them moves a deadline, and it
+    reads them at the case's next change."""
     case = case_triage(case=case, explicit_priority=explicit_priority, read_ahead=read_ahead)
     clock_row = case_clock_start(case=case, scenario=case.scenario)
     with translation.override(case.language_code):
@@ -57,6 +62,7 @@ def _received(case: Case, *, explicit_priority: bool = False,
                                   clock_row.policy.calendar.time_zone),
         }
     case_auto_acknowledge(case=case, body=body)
+    case_received_announce(case)
     return case
 
 

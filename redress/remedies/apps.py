@@ -11,17 +11,26 @@ class RemediesConfig(AppConfig):
 
     def ready(self) -> None:
         from redress.cases.models import Case
-        from redress.cases.signals import case_changed, case_moving
+        from redress.cases.signals import case_changed, case_moving, case_received
         from redress.remedies.services import remedies_unfinished_guard
 
         case_moving.connect(remedies_unfinished_guard, sender=Case,
                             dispatch_uid="remedies.guard")
         case_changed.connect(_follow_case, sender=Case, dispatch_uid="remedies.follow_case")
+        case_received.connect(_received, sender=Case, dispatch_uid="remedies.received")
+
+
+def _received(sender: Any, *, case: Any, **kwargs: Any) -> None:
+    """A complaint just taken in: the same as `_follow_case`, inside intake's transaction."""
+    from redress.remedies.services import guarantees_follow_new_case
+
+    guarantees_follow_new_case(case=case)
 
 
 def _follow_case(sender: Any, *, case_id: int, event_ids: list[int], **kwargs: Any) -> None:
-    """A new case: keep any promise it has already missed (a letter typed in days late) and
-    wake a worker at each promise's deadline."""
+    """A new case stored without intake (an import, the demo): keep any promise it has
+    already missed (a letter typed in days late) and wake a worker at each promise's
+    deadline. Intake's cases are followed inside its transaction (`_received`)."""
     from redress.cases.models import Case, CaseEvent, EventKind
     from redress.remedies.services import guarantees_follow_new_case
 

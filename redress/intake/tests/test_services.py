@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 
 from redress.cases.models import Case, CaseEvent, Channel, Customer, EventKind, Status
@@ -219,37 +220,61 @@ class TestPublicComplaint:
 
 class TestOneAnnouncementPerComplaint:
     """Storing, reading and acknowledging a complaint are announced to the other apps
-    (clocks, promises, follow-up) once, with every event, after the commit."""
+    (promises, the day's figures) once, inside intake's own transaction
+    (`case_received`), and not again after the commit: one write transaction per
+    complaint."""
 
     @pytest.fixture
     def heard(self):
-        from redress.cases.signals import case_changed
+        from redress.cases.signals import case_changed, case_received
 
-        heard: list[dict[str, Any]] = []
+        heard: dict[str, list[Any]] = {"changed": [], "received": []}
 
-        def listen(sender: Any, **kwargs: Any) -> None:
-            heard.append(kwargs)
+        def changed(sender: Any, **kwargs: Any) -> None:
+            heard["changed"].append(kwargs)
 
-        case_changed.connect(listen, dispatch_uid="test.listen")
+        def received(sender: Any, *, case: Case, **kwargs: Any) -> None:
+            heard["received"].append((case.pk, transaction.get_connection().in_atomic_block,
+                                      set(case.risks), case.priority))
+
+        case_changed.connect(changed, dispatch_uid="test.changed")
+        case_received.connect(received, dispatch_uid="test.received")
         yield heard
-        case_changed.disconnect(dispatch_uid="test.listen")
+        case_changed.disconnect(dispatch_uid="test.changed")
+        case_received.disconnect(dispatch_uid="test.received")
 
-    def test_public_and_api_intake_announce_once(
+    def test_public_and_api_intake_announce_once_inside_the_transaction(
         self, department, agent, heard, django_capture_on_commit_callbacks
     ):
         with django_capture_on_commit_callbacks(execute=True):
-            case = public_complaint_submit(description="前台态度差，还多收了钱",
+            case = public_complaint_submit(description="前台态度差，还多收了钱，我要投诉到12315",
                                            name="刘女士", phone="13800138000")
         with django_capture_on_commit_callbacks(execute=True):
             receipt, _created = api_case_create(user=agent, payload=_payload(),
                                                 idempotency_key="k-announce")
-        assert [h["case_id"] for h in heard] == [
-            case.pk, Case.objects.get(reference=receipt["reference"]).pk]
-        assert set(heard[0]["event_ids"]) == set(
-            CaseEvent.objects.filter(case=case).values_list("pk", flat=True))
-        kinds = set(CaseEvent.objects.filter(pk__in=heard[0]["event_ids"])
-                    .values_list("kind", flat=True))
-        assert {EventKind.CREATED, EventKind.LABELS, EventKind.AUTO_ACK} <= kinds
+        other = Case.objects.get(reference=receipt["reference"])
+        assert [pk for pk, *_rest in heard["received"]] == [case.pk, other.pk]
+        # Heard inside the transaction, with the reading and its priority already set.
+        assert heard["received"][0][1] is True
+        assert "legal_media" in heard["received"][0][2]
+        assert heard["received"][0][3] == "P1"
+        assert heard["changed"] == []
+
+    def test_entries_after_intake_are_announced_after_commit(
+        self, department, agent, heard, django_capture_on_commit_callbacks
+    ):
+        from redress.cases.services import case_add_message
+
+        case = public_complaint_submit(description="前台态度差", name="刘女士",
+                                       phone="13800138000")
+        with django_capture_on_commit_callbacks(execute=True):
+            case_add_message(case=case, actor=agent, body="您好，我们马上核实。",
+                             to_customer=True)
+        assert [h["case_id"] for h in heard["changed"]] == [case.pk]
+        # The clock catches up intake's entries with the reply: first response met.
+        from redress.sla.models import CaseClock
+
+        assert CaseClock.objects.get(case=case).first_responded_at is not None
 
     def test_outside_intake_each_change_is_announced_on_its_own(
         self, department, heard, django_capture_on_commit_callbacks
@@ -261,7 +286,7 @@ class TestOneAnnouncementPerComplaint:
         with django_capture_on_commit_callbacks(execute=True):
             case_record_labels(case=case, actor=None, labels={"emotion": "humorous"})
             case_record_labels(case=case, actor=None, labels={"emotion": "confused"})
-        assert [len(h["event_ids"]) for h in heard] == [1, 1]
+        assert [len(h["event_ids"]) for h in heard["changed"]] == [1, 1]
 
 
 class TestPublicRateLimit:
