@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -141,6 +142,8 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["phone"]),
             models.Index(fields=["email"]),
+            # Repeats match e-mail addresses whatever their case (triage's _repeats_of).
+            models.Index(Lower("email"), name="cases_customer_email_folded"),
             models.Index(fields=["external_id"]),
         ]
 

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext
@@ -71,11 +71,19 @@ class CustomerDetails:
 
 def _new_reference(moment: datetime) -> str:
     year = moment.astimezone(ZoneInfo(settings.TIME_ZONE)).year
-    # The first case of a year may be created by two requests at once: insert-or-ignore,
-    # then the UPDATE takes the row lock, so numbers are handed out one at a time.
-    ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
-    ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
-    number = ReferenceCounter.objects.values_list("last", flat=True).get(year=year)
+    # One statement (SQLite ≥ 3.35 and PostgreSQL both have upsert with RETURNING): the
+    # first case of a year inserts the row, every later one takes its row lock and counts
+    # on, so two requests at once never get the same number.
+    quote = connection.ops.quote_name
+    table = quote(ReferenceCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('year')}, {quote('last')}) VALUES (%s, 1) "  # noqa: S608 - names from the model
+            f"ON CONFLICT ({quote('year')}) DO UPDATE SET {quote('last')} = "
+            f"{table}.{quote('last')} + 1 RETURNING {quote('last')}",
+            [year],
+        )
+        (number,) = cursor.fetchone()
     return f"SR-{year}-{number:06d}"
 
 
@@ -451,13 +459,15 @@ def case_record_details(
 
 def case_record_labels(
     *, case: Case, actor: User | None, labels: dict[str, Any], source: str = "staff",
-    priority: str | None = None,
+    priority: str | None = None, just_stored: bool = False,
 ) -> Case:
     """Record how the complaint reads (kind, scenario, emotion, risks, wants of
     TAXONOMY.md). A member of staff correcting the reading leaves an event with the values
     before and after, which later becomes training data; `actor=None` is triage itself.
     With `priority`, the priority the reading implies is set in the same write (triage on
-    intake: one locked update), with its own timeline entry for the priority."""
+    intake: one locked update), with its own timeline entry for the priority.
+    `just_stored` says the caller stored `case` in the transaction under way (intake), so
+    nobody else can have changed it: it is updated as held, without reading it again."""
     choices = {"kind": Kind, "scenario": Scenario, "emotion": Emotion}
     lists = {"risks": Risk, "wants": Want}
     values: dict[str, Any] = {}
@@ -476,7 +486,8 @@ def case_record_labels(
     if priority is not None:
         priority = clean_choice(priority, field="priority", choices=list(Priority.values))
     with transaction.atomic():
-        case = _locked_case(case, None)
+        if not just_stored:
+            case = _locked_case(case, None)
         if actor is not None:
             _require_actionable(case, actor)
         before = {f: getattr(case, f) for f, v in values.items() if getattr(case, f) != v}

@@ -18,12 +18,22 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz, process
 
 from redress.accounts.models import Department, Organisation, User
-from redress.cases.models import Case, CloseReason, EventKind, Kind, Risk, Scenario, Status
+from redress.cases.models import (
+    Case,
+    CloseReason,
+    Customer,
+    EventKind,
+    Kind,
+    Risk,
+    Scenario,
+    Status,
+)
 from redress.cases.selectors import case_visible_to
 from redress.cases.services import (
     case_log,
@@ -42,6 +52,8 @@ logger = logging.getLogger(__name__)
 
 DUPLICATE_SCORE = 90.0  # rapidfuzz ratio on the normalised texts, 0–100
 DUPLICATE_CANDIDATES = 200  # the most recent texts compared with a new one
+DUPLICATE_SCAN = 400  # the most recent readings looked at to find those candidates
+REPEAT_CANDIDATES = 200  # the same customer's most recent cases looked at for repeats
 DUPLICATE_SUGGESTIONS = 5  # the most alike of them offered to merge
 # Shorter than this after normalising ("😡😡", "??") is too little to call a duplicate.
 DUPLICATE_MIN_LENGTH = 6
@@ -143,31 +155,38 @@ def routing_rule_create(
 # -- repeats and duplicates ----------------------------------------------------------------
 
 
-def _in_organisation(organisation_id: int | None, prefix: str = "") -> Q:
-    if organisation_id is None:
-        return Q(**{f"{prefix}department__isnull": True})
-    return Q(**{f"{prefix}department__organisation_id": organisation_id})
-
-
 def _repeats_of(case: Case, organisation_id: int | None) -> list[int]:
     """Earlier cases of the same customer (the same phone, e-mail or external id, whoever
-    recorded them) received within the repeat window, in the same organisation."""
+    recorded them) received within the repeat window, in the same organisation.
+
+    The query starts from the customer's contact details (each indexed) and reads only
+    that person's cases; the window and the organisation are checked here. Filtering on
+    them in SQL made SQLite walk every case of the organisation in the window instead, a
+    cost that grew with the day's volume."""
     customer = case.customer
     same = Q()
     if customer.phone.strip():
-        same |= Q(customer__phone=customer.phone.strip())
+        same |= Q(phone=customer.phone.strip())
     if customer.email.strip():
-        same |= Q(customer__email__iexact=customer.email.strip())
+        same |= Q(email_folded=customer.email.strip().lower())
     if customer.external_id.strip():
-        same |= Q(customer__external_id=customer.external_id.strip())
+        same |= Q(external_id=customer.external_id.strip())
     if not same:
         return []
+    people = Customer.objects.alias(email_folded=Lower("email")).filter(same).values("pk")
     since = case.received_at - timedelta(days=settings.REDRESS_REPEAT_WINDOW_DAYS)
-    return list(
-        Case.objects.filter(same, _in_organisation(organisation_id), received_at__gte=since,
-                            received_at__lte=case.received_at)
-        .exclude(pk=case.pk).order_by("-received_at", "-id").values_list("pk", flat=True)[:20]
+    earlier = (
+        Case.objects.filter(customer_id__in=people).exclude(pk=case.pk)
+        .order_by("-id").values_list("pk", "received_at", "department__organisation_id")
+        [:REPEAT_CANDIDATES]
     )
+    found = sorted(
+        ((received, pk) for pk, received, organisation in earlier
+         # A case with no department belongs to no organisation: None matches None.
+         if since <= received <= case.received_at and organisation == organisation_id),
+        reverse=True,
+    )
+    return [pk for _received, pk in found[:20]]
 
 
 def _duplicates_of(
@@ -177,20 +196,25 @@ def _duplicates_of(
     are (nearly) the same as this one's: (case id, similarity 0–100), best first.
 
     Compares the normalised text kept with each earlier reading, so no earlier complaint
-    is normalised again; at most the most recent DUPLICATE_CANDIDATES are compared."""
+    is normalised again. The candidates are the most recently read complaints (at most
+    DUPLICATE_SCAN of them, by the reading's id, newest first), kept if they are of the
+    same organisation and within the window: the same complaint sent twice arrives close
+    together. Reading them in id order costs the same at any daily volume."""
     if len(text_key) < DUPLICATE_MIN_LENGTH:
         return []
     window = timedelta(hours=settings.REDRESS_DUPLICATE_WINDOW_HOURS)
-    candidates = list(
-        TriageRecord.objects.filter(
-            _in_organisation(organisation_id, "case__"),
-            case__received_at__gte=case.received_at - window,
-            case__received_at__lte=case.received_at + window,
-        )
-        .exclude(case_id=case.pk).exclude(case__close_reason=CloseReason.DUPLICATE)
-        .order_by("-case__received_at", "-case_id").values_list("case_id", "text_key")
-        [:DUPLICATE_CANDIDATES]
+    earliest, latest = case.received_at - window, case.received_at + window
+    recent = (
+        TriageRecord.objects.exclude(case_id=case.pk).order_by("-id")
+        .values_list("case_id", "text_key", "case__received_at",
+                     "case__department__organisation_id", "case__close_reason")
+        [:DUPLICATE_SCAN]
     )
+    candidates = [
+        (pk, key) for pk, key, received, organisation, close_reason in recent
+        if earliest <= received <= latest and close_reason != CloseReason.DUPLICATE
+        and organisation == organisation_id
+    ][:DUPLICATE_CANDIDATES]
     # score_cutoff lets rapidfuzz skip texts of very different length without comparing.
     found = process.extract(text_key, [key for _pk, key in candidates], scorer=fuzz.ratio,
                             score_cutoff=DUPLICATE_SCORE, limit=DUPLICATE_SUGGESTIONS)
@@ -262,7 +286,7 @@ def _triage(case: Case, explicit_priority: bool, read_ahead: ReadAhead | None) -
         rule_priority = priority_by_rule(labels, rule)
     # Labels and the priority they imply in one write (two events on the timeline).
     case = case_record_labels(case=case, actor=None, labels=labels, source="triage",
-                              priority=rule_priority or None)
+                              priority=rule_priority or None, just_stored=True)
     routing = (routing_suggest(organisation=organisation_id, labels=labels,
                                text=case.description, location=case.location,
                                normalised=text_key)
