@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from redress.accounts.models import User
+from redress.accounts.models import Department, User
 from redress.cases.models import Case, Channel
 from redress.cases.services import (
     CustomerDetails,
@@ -20,6 +20,7 @@ from redress.cases.services import (
     case_create,
     case_received_announce,
 )
+from redress.common import clock
 from redress.common.errors import Conflict, Invalid
 from redress.intake.models import IdempotencyRecord
 from redress.sla.services import case_clock_start, timezone_local
@@ -66,6 +67,31 @@ def _received(case: Case, *, explicit_priority: bool = False,
     return case
 
 
+def _read_ahead(
+    description: str, customer: CustomerDetails, received_at: datetime | None,
+    department: Department | None,
+) -> tuple[ReadAhead | None, datetime | None]:
+    """Everything about a complaint that can be known before its transaction opens: its
+    reading, and the earlier cases it repeats or duplicates. Returns the reading and the
+    moment to store as received (now, unless the sender gave one): on SQLite the write
+    lock is held from the transaction's first statement, and every intake waits for it.
+    A moment without a time zone is left for `case_create` to refuse."""
+    if received_at is None:
+        received_at = clock.now()
+    elif received_at.tzinfo is None:
+        return triage_read_ahead(description), received_at
+    organisation_id = department.organisation_id if department is not None else None
+    return triage_read_ahead(description, customer=customer, received_at=received_at,
+                             organisation_id=organisation_id), received_at
+
+
+def _intake_department(user: User | None) -> Department | None:
+    # As `case_create` chooses, looked up before the transaction instead of inside it.
+    if user is not None and user.department is not None:
+        return user.department
+    return Department.objects.filter(is_default_intake=True).first()
+
+
 def public_complaint_submit(
     *,
     description: str,
@@ -77,12 +103,14 @@ def public_complaint_submit(
 ) -> Case:
     """A complaint from the public form or public API: no account, but a way to reach the
     customer is required. Lands in the default intake department."""
-    read_ahead = triage_read_ahead(description)
+    customer = CustomerDetails(name=name, phone=phone, email=email)
+    department = _intake_department(None)
+    read_ahead, received = _read_ahead(description, customer, None, department)
     with transaction.atomic(), case_announcements_batched():
         return _received(case_create(
-            channel=Channel.WEB, description=description,
-            customer=CustomerDetails(name=name, phone=phone, email=email),
-            location=location, order_ref=order_ref, require_contact=True,
+            channel=Channel.WEB, description=description, customer=customer,
+            received_at=received, location=location, order_ref=order_ref,
+            require_contact=True, department=department,
         ), read_ahead=read_ahead)
 
 
@@ -102,12 +130,14 @@ def staff_case_record(
     the comment book (意见簿), with the time it was really received."""
     if channel in (Channel.WEB, Channel.API, Channel.SURVEY):
         raise Invalid(_("Choose the channel the customer actually used."), field="channel")
-    read_ahead = triage_read_ahead(description)
+    department = _intake_department(user)
+    read_ahead, received = _read_ahead(description, customer, received_at, department)
     with transaction.atomic(), case_announcements_batched():
         return _received(case_create(
             channel=channel, description=description, customer=customer,
-            received_at=received_at, location=location, order_ref=order_ref,
+            received_at=received, location=location, order_ref=order_ref,
             amount_at_stake=amount_at_stake, priority=priority, created_by=user,
+            department=department,
         ), explicit_priority=bool(priority), read_ahead=read_ahead)
 
 
@@ -129,35 +159,42 @@ def api_case_create(
         raise Invalid(_("The Idempotency-Key header is too long."), field="Idempotency-Key")
     fingerprint = _fingerprint(payload)
     read_ahead: ReadAhead | None = None
+    sent_by = payload.get("customer") or {}
+    customer = CustomerDetails(
+        name=sent_by.get("name") or "", phone=sent_by.get("phone") or "",
+        email=sent_by.get("email") or "", external_id=sent_by.get("external_id") or "",
+    )
+    department = _intake_department(user)
+    received: datetime | None = None
 
     def create() -> Case:
-        customer = payload.get("customer") or {}
         with case_announcements_batched():
             return _received(case_create(
                 channel=payload.get("channel") or Channel.API,
                 description=payload.get("description") or "",
-                customer=CustomerDetails(
-                    name=customer.get("name") or "", phone=customer.get("phone") or "",
-                    email=customer.get("email") or "",
-                    external_id=customer.get("external_id") or "",
-                ),
-                received_at=payload.get("received_at"),
+                customer=customer,
+                received_at=received,
                 location=payload.get("location") or "",
                 order_ref=payload.get("order_ref") or "",
                 amount_at_stake=payload.get("amount_at_stake"),
                 priority=payload.get("priority"),
                 created_by=user,
+                department=department,
             ), explicit_priority=bool(payload.get("priority")), read_ahead=read_ahead)
 
+    def ahead() -> tuple[ReadAhead | None, datetime | None]:
+        return _read_ahead(str(payload.get("description") or ""), customer,
+                           payload.get("received_at"), department)
+
     if not key:
-        read_ahead = triage_read_ahead(str(payload.get("description") or ""))
+        read_ahead, received = ahead()
         with transaction.atomic():
             return intake_receipt(create()), True
 
     existing = _replay(user, key, fingerprint)
     if existing is not None:
         return existing, False
-    read_ahead = triage_read_ahead(str(payload.get("description") or ""))
+    read_ahead, received = ahead()
     try:
         with transaction.atomic():
             case = create()

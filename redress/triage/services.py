@@ -11,8 +11,8 @@ import logging
 import re
 import time
 import unicodedata
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -41,7 +41,7 @@ from redress.cases.services import (
     case_record_labels,
     case_transition,
 )
-from redress.cases.validation import clean_choice, clean_short_text
+from redress.cases.validation import clean_choice, clean_email, clean_phone, clean_short_text
 from redress.common.errors import Conflict, Invalid, NotFound
 from redress.triage import engine
 from redress.triage.models import CaseLink, LinkKind, PriorityRule, RoutingRule, TriageRecord
@@ -155,7 +155,24 @@ def routing_rule_create(
 # -- repeats and duplicates ----------------------------------------------------------------
 
 
-def _repeats_of(case: Case, organisation_id: int | None) -> list[int]:
+@dataclass(frozen=True)
+class Contact:
+    """Who sent a complaint, when, to which organisation: what repeats are found by."""
+
+    phone: str
+    email: str
+    external_id: str
+    received_at: datetime
+    organisation_id: int | None
+
+    @classmethod
+    def of(cls, case: Case, organisation_id: int | None) -> "Contact":
+        customer = case.customer
+        return cls(customer.phone.strip(), customer.email.strip(),
+                   customer.external_id.strip(), case.received_at, organisation_id)
+
+
+def _repeats_of(contact: Contact, exclude: int | None = None) -> list[int]:
     """Earlier cases of the same customer (the same phone, e-mail or external id, whoever
     recorded them) received within the repeat window, in the same organisation.
 
@@ -163,34 +180,35 @@ def _repeats_of(case: Case, organisation_id: int | None) -> list[int]:
     that person's cases; the window and the organisation are checked here. Filtering on
     them in SQL made SQLite walk every case of the organisation in the window instead, a
     cost that grew with the day's volume."""
-    customer = case.customer
     same = Q()
-    if customer.phone.strip():
-        same |= Q(phone=customer.phone.strip())
-    if customer.email.strip():
-        same |= Q(email_folded=customer.email.strip().lower())
-    if customer.external_id.strip():
-        same |= Q(external_id=customer.external_id.strip())
+    if contact.phone:
+        same |= Q(phone=contact.phone)
+    if contact.email:
+        same |= Q(email_folded=contact.email.lower())
+    if contact.external_id:
+        same |= Q(external_id=contact.external_id)
     if not same:
         return []
     people = Customer.objects.alias(email_folded=Lower("email")).filter(same).values("pk")
-    since = case.received_at - timedelta(days=settings.REDRESS_REPEAT_WINDOW_DAYS)
-    earlier = (
-        Case.objects.filter(customer_id__in=people).exclude(pk=case.pk)
-        .order_by("-id").values_list("pk", "received_at", "department__organisation_id")
-        [:REPEAT_CANDIDATES]
-    )
+    since = contact.received_at - timedelta(days=settings.REDRESS_REPEAT_WINDOW_DAYS)
+    cases = Case.objects.filter(customer_id__in=people)
+    if exclude is not None:
+        cases = cases.exclude(pk=exclude)
+    earlier = (cases.order_by("-id")
+               .values_list("pk", "received_at", "department__organisation_id")
+               [:REPEAT_CANDIDATES])
     found = sorted(
         ((received, pk) for pk, received, organisation in earlier
          # A case with no department belongs to no organisation: None matches None.
-         if since <= received <= case.received_at and organisation == organisation_id),
+         if since <= received <= contact.received_at
+         and organisation == contact.organisation_id),
         reverse=True,
     )
     return [pk for _received, pk in found[:20]]
 
 
 def _duplicates_of(
-    case: Case, organisation_id: int | None, text_key: str
+    contact: Contact, text_key: str, exclude: int | None = None
 ) -> list[tuple[int, float]]:
     """Cases of the same organisation received within the duplicate window whose words
     are (nearly) the same as this one's: (case id, similarity 0–100), best first.
@@ -203,17 +221,18 @@ def _duplicates_of(
     if len(text_key) < DUPLICATE_MIN_LENGTH:
         return []
     window = timedelta(hours=settings.REDRESS_DUPLICATE_WINDOW_HOURS)
-    earliest, latest = case.received_at - window, case.received_at + window
-    recent = (
-        TriageRecord.objects.exclude(case_id=case.pk).order_by("-id")
-        .values_list("case_id", "text_key", "case__received_at",
-                     "case__department__organisation_id", "case__close_reason")
-        [:DUPLICATE_SCAN]
-    )
+    earliest, latest = contact.received_at - window, contact.received_at + window
+    records = TriageRecord.objects.all()
+    if exclude is not None:
+        records = records.exclude(case_id=exclude)
+    recent = (records.order_by("-id")
+              .values_list("case_id", "text_key", "case__received_at",
+                           "case__department__organisation_id", "case__close_reason")
+              [:DUPLICATE_SCAN])
     candidates = [
         (pk, key) for pk, key, received, organisation, close_reason in recent
         if earliest <= received <= latest and close_reason != CloseReason.DUPLICATE
-        and organisation == organisation_id
+        and organisation == contact.organisation_id
     ][:DUPLICATE_CANDIDATES]
     # score_cutoff lets rapidfuzz skip texts of very different length without comparing.
     found = process.extract(text_key, [key for _pk, key in candidates], scorer=fuzz.ratio,
@@ -227,20 +246,46 @@ def _duplicates_of(
 @dataclass(frozen=True)
 class ReadAhead:
     """A complaint read before its transaction opens: reading is CPU work, and on SQLite
-    every millisecond inside the transaction holds the one write lock all intake shares."""
+    every millisecond inside the transaction holds the one write lock all intake shares.
+    When intake knew who sent it, when and to which organisation, the earlier cases it
+    repeats or duplicates were looked up ahead too (`contact`, `repeats`, `duplicates`).
+
+    Looked up ahead, a complaint sent twice within the same few milliseconds may miss its
+    twin, which is not stored yet; any later one finds it."""
 
     text: str
     reading: Reading
+    contact: Contact | None = None
+    repeats: list[int] = field(default_factory=list)
+    duplicates: list[tuple[int, float]] = field(default_factory=list)
 
 
-def triage_read_ahead(text: str) -> ReadAhead | None:
+def triage_read_ahead(
+    text: str, *, customer: Any = None, received_at: datetime | None = None,
+    organisation_id: int | None = None,
+) -> ReadAhead | None:
     """Read ahead, or None if reading fails here: `case_triage` then reads inside the
-    transaction, where a failure leaves the case stored unread."""
+    transaction, where a failure leaves the case stored unread. With the customer's
+    details (`CustomerDetails`) and the moment received, repeats and duplicates are
+    looked up too; details that do not clean (intake will refuse them) skip that."""
     try:
-        return ReadAhead(text, engine.triage_text(text))
+        reading = engine.triage_text(text)
     except Exception:
         logger.exception("Reading a complaint ahead of intake failed.")
         return None
+    if customer is None or received_at is None:
+        return ReadAhead(text, reading)
+    try:
+        contact = Contact(
+            clean_phone(customer.phone), clean_email(customer.email),
+            clean_short_text(customer.external_id, field="external_id", max_length=100),
+            received_at, organisation_id,
+        )
+    except Invalid:
+        return ReadAhead(text, reading)
+    text_key = text_normalise(text)[:COMPARE_CHARS]
+    return ReadAhead(text, reading, contact, _repeats_of(contact),
+                     _duplicates_of(contact, text_key))
 
 
 def case_triage(*, case: Case, explicit_priority: bool = False,
@@ -276,7 +321,13 @@ def _triage(case: Case, explicit_priority: bool, read_ahead: ReadAhead | None) -
     read_ms = (time.perf_counter() - started) * 1000
     text_key = text_normalise(case.description)[:COMPARE_CHARS]
     labels = reading.labels()
-    repeats = _repeats_of(case, organisation_id)
+    contact = Contact.of(case, organisation_id)
+    if (read_ahead is not None and read_ahead.contact == contact
+            and read_ahead.text == case.description):
+        repeats, duplicates = read_ahead.repeats, read_ahead.duplicates
+    else:  # looked up here: another customer record, or no details ahead
+        repeats = _repeats_of(contact, exclude=case.pk)
+        duplicates = _duplicates_of(contact, text_key, exclude=case.pk)
     if repeats and "repeat" not in labels["risks"]:
         labels["risks"] = [*labels["risks"], "repeat"]
     rule_priority = ""
@@ -298,7 +349,7 @@ def _triage(case: Case, explicit_priority: bool, read_ahead: ReadAhead | None) -
     CaseLink.objects.bulk_create(
         [CaseLink(case=case, other_id=pk, kind=LinkKind.REPEAT) for pk in repeats]
         + [CaseLink(case=case, other_id=pk, kind=LinkKind.DUPLICATE_SUGGESTED, score=score)
-           for pk, score in _duplicates_of(case, organisation_id, text_key)]
+           for pk, score in duplicates]
     )
     TriageRecord.objects.create(
         case=case, reading=reading.as_json(),
