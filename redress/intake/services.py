@@ -22,6 +22,7 @@ from redress.cases.services import (
 )
 from redress.common import clock
 from redress.common.errors import Conflict, Invalid
+from redress.common.settings_cache import cached
 from redress.intake.models import IdempotencyRecord
 from redress.sla.services import case_clock_start, timezone_local
 from redress.triage.services import ReadAhead, case_triage, triage_read_ahead
@@ -89,7 +90,8 @@ def _intake_department(user: User | None) -> Department | None:
     # As `case_create` chooses, looked up before the transaction instead of inside it.
     if user is not None and user.department is not None:
         return user.department
-    return Department.objects.filter(is_default_intake=True).first()
+    return cached("default_intake",
+                  lambda: Department.objects.filter(is_default_intake=True).first())
 
 
 def public_complaint_submit(

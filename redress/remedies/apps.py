@@ -19,6 +19,11 @@ class RemediesConfig(AppConfig):
         case_changed.connect(_follow_case, sender=Case, dispatch_uid="remedies.follow_case")
         case_received.connect(_received, sender=Case, dispatch_uid="remedies.received")
 
+        from redress.common.settings_cache import settings_follow
+        from redress.remedies.models import ServiceGuarantee
+
+        settings_follow(ServiceGuarantee)  # read for every new case
+
 
 def _received(sender: Any, *, case: Any, **kwargs: Any) -> None:
     """A complaint just taken in: the same as `_follow_case`, inside intake's transaction."""

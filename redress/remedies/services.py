@@ -47,6 +47,7 @@ from redress.common.errors import (
     OverAuthority,
 )
 from redress.common.money import CENT, MAX_AMOUNT, to_money
+from redress.common.settings_cache import cached
 from redress.common.tasks import task_enqueue
 from redress.notify.services import StaffNote, staff_notify_many
 from redress.remedies.defaults import install_defaults
@@ -781,10 +782,11 @@ def guarantees_follow_new_case(*, case: Case) -> None:
     sweep finds them instead. One query when the organisation promises nothing."""
     if case.department is None:
         return
-    hours = set(ServiceGuarantee.objects.filter(
-        organisation_id=case.department.organisation_id, active=True,
-        in_force_from__lte=case.received_at,
-    ).values_list("within_hours", flat=True))
+    promises = cached("service_guarantees", lambda: list(
+        ServiceGuarantee.objects.filter(active=True)
+        .values_list("organisation_id", "within_hours", "in_force_from")))
+    hours = {within for organisation, within, since in promises
+             if organisation == case.department.organisation_id and since <= case.received_at}
     if not hours:
         return
     now = clock.now()

@@ -28,6 +28,7 @@ from redress.cases.models import Case, CaseEvent, EventKind, Status
 from redress.cases.services import TimelineEntry, case_events_record, case_log
 from redress.common import clock
 from redress.common.errors import Invalid, NotAllowed
+from redress.common.settings_cache import cached
 from redress.common.tasks import task_enqueue
 from redress.notify.services import StaffNote, staff_notify_many
 from redress.sla.calendar import WorkingTime
@@ -113,12 +114,15 @@ def policy_for(*, priority: str, channel: str, scenario: str = "") -> SlaPolicy:
 
 
 def _policies() -> list[SlaPolicy]:
-    policies = list(SlaPolicy.objects.select_related("calendar").order_by("rank", "id"))
+    policies = cached("sla_policies", lambda: list(
+        SlaPolicy.objects.select_related("calendar").order_by("rank", "id")))
     if not policies:
         # A default always exists: an emptied table (a restore, a flushed test database)
-        # gets the starting set again rather than refusing every complaint.
+        # gets the starting set again rather than refusing every complaint. Creating them
+        # changes the settings' token, so the next read loads them.
         install_defaults(BusinessCalendar, WorkingHours, SlaPolicy)
-        policies = list(SlaPolicy.objects.select_related("calendar").order_by("rank", "id"))
+        policies = cached("sla_policies", lambda: list(
+            SlaPolicy.objects.select_related("calendar").order_by("rank", "id")))
     return policies
 
 

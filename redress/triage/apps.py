@@ -9,3 +9,9 @@ class TriageConfig(AppConfig):
     name = "redress.triage"
     label = "triage"
     verbose_name = _("Triage")
+
+    def ready(self) -> None:
+        from redress.common.settings_cache import settings_follow
+        from redress.triage.models import PriorityRule, RoutingRule
+
+        settings_follow(PriorityRule, RoutingRule)  # read for every new case

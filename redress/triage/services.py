@@ -43,6 +43,7 @@ from redress.cases.services import (
 )
 from redress.cases.validation import clean_choice, clean_email, clean_phone, clean_short_text
 from redress.common.errors import Conflict, Invalid, NotFound
+from redress.common.settings_cache import cached
 from redress.triage import engine
 from redress.triage.models import CaseLink, LinkKind, PriorityRule, RoutingRule, TriageRecord
 from redress.triage.priority import priority_of
@@ -106,9 +107,8 @@ def routing_suggest(
     normalised = text_normalise(text) if normalised is None else normalised
     place = text_normalise(location)
     risks = set(labels.get("risks") or [])
-    rules = (RoutingRule.objects.filter(organisation=organisation, active=True)
-             .select_related("department").order_by("rank", "id"))
-    for rule in rules:
+    organisation_id = organisation if isinstance(organisation, int) else organisation.pk
+    for rule in _routing_rules().get(organisation_id, []):
         if rule.scenario and rule.scenario != labels.get("scenario"):
             continue
         if rule.risk and rule.risk not in risks:
@@ -122,6 +122,26 @@ def routing_suggest(
             continue
         return rule
     return None
+
+
+def _routing_rules() -> dict[int, list[RoutingRule]]:
+    """The active rules of every organisation, by rank (kept in memory until one changes)."""
+    def load() -> dict[int, list[RoutingRule]]:
+        rules: dict[int, list[RoutingRule]] = {}
+        for rule in (RoutingRule.objects.filter(active=True).select_related("department")
+                     .order_by("rank", "id")):
+            rules.setdefault(rule.organisation_id, []).append(rule)
+        return rules
+
+    return cached("routing_rules", load)
+
+
+def priority_rule_of(organisation_id: int) -> PriorityRule | None:
+    """The organisation's priority rule, if it has its own (kept in memory until one
+    changes)."""
+    rules = cached("priority_rules", lambda: {
+        rule.organisation_id: rule for rule in PriorityRule.objects.all()})
+    return rules.get(organisation_id)
 
 
 def routing_rule_create(
@@ -332,8 +352,7 @@ def _triage(case: Case, explicit_priority: bool, read_ahead: ReadAhead | None) -
         labels["risks"] = [*labels["risks"], "repeat"]
     rule_priority = ""
     if not explicit_priority:
-        rule = (PriorityRule.objects.filter(organisation_id=organisation_id).first()
-                if organisation_id else None)
+        rule = priority_rule_of(organisation_id) if organisation_id else None
         rule_priority = priority_by_rule(labels, rule)
     # Labels and the priority they imply in one write (two events on the timeline).
     case = case_record_labels(case=case, actor=None, labels=labels, source="triage",
