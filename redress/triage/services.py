@@ -52,8 +52,9 @@ from redress.triage.reading import Reading
 logger = logging.getLogger(__name__)
 
 DUPLICATE_SCORE = 90.0  # rapidfuzz ratio on the normalised texts, 0–100
-DUPLICATE_CANDIDATES = 200  # the most recent texts compared with a new one
-DUPLICATE_SCAN = 400  # the most recent readings looked at to find those candidates
+# The most recent readings looked at for duplicates; those of the same organisation and
+# within the window are compared with the new text.
+DUPLICATE_CANDIDATES = 200
 REPEAT_CANDIDATES = 200  # the same customer's most recent cases looked at for repeats
 DUPLICATE_SUGGESTIONS = 5  # the most alike of them offered to merge
 # Shorter than this after normalising ("😡😡", "??") is too little to call a duplicate.
@@ -235,9 +236,9 @@ def _duplicates_of(
 
     Compares the normalised text kept with each earlier reading, so no earlier complaint
     is normalised again. The candidates are the most recently read complaints (at most
-    DUPLICATE_SCAN of them, by the reading's id, newest first), kept if they are of the
-    same organisation and within the window: the same complaint sent twice arrives close
-    together. Reading them in id order costs the same at any daily volume."""
+    DUPLICATE_CANDIDATES of them, by the reading's id, newest first), kept if they are of
+    the same organisation and within the window: the same complaint sent twice arrives
+    close together. Reading them in id order costs the same at any daily volume."""
     if len(text_key) < DUPLICATE_MIN_LENGTH:
         return []
     window = timedelta(hours=settings.REDRESS_DUPLICATE_WINDOW_HOURS)
@@ -248,12 +249,12 @@ def _duplicates_of(
     recent = (records.order_by("-id")
               .values_list("case_id", "text_key", "case__received_at",
                            "case__department__organisation_id", "case__close_reason")
-              [:DUPLICATE_SCAN])
+              [:DUPLICATE_CANDIDATES])
     candidates = [
         (pk, key) for pk, key, received, organisation, close_reason in recent
         if earliest <= received <= latest and close_reason != CloseReason.DUPLICATE
         and organisation == contact.organisation_id
-    ][:DUPLICATE_CANDIDATES]
+    ]
     # score_cutoff lets rapidfuzz skip texts of very different length without comparing.
     found = process.extract(text_key, [key for _pk, key in candidates], scorer=fuzz.ratio,
                             score_cutoff=DUPLICATE_SCORE, limit=DUPLICATE_SUGGESTIONS)
