@@ -53,7 +53,7 @@ def _received(case: Case, *, explicit_priority: bool = False,
     The clock does not read intake's own entries: none of them moves a deadline, and it
     reads them at the case's next change."""
     case = case_triage(case=case, explicit_priority=explicit_priority, read_ahead=read_ahead)
-    clock_row = case_clock_start(case=case, scenario=case.scenario)
+    clock_row = case_clock_start(case=case, scenario=case.scenario, just_stored=True)
     with translation.override(case.language_code):
         body = gettext(
             "We have received your complaint (reference %(reference)s). A member of our "

@@ -140,11 +140,15 @@ def _fresh_deadlines(clock_row: CaseClock, start: datetime) -> None:
     )
 
 
-def case_clock_start(*, case: Case, scenario: str = "") -> CaseClock:
-    """Start a new case's clocks from the moment it was received. Safe to call twice."""
-    existing = CaseClock.objects.filter(case=case).select_related("policy__calendar").first()
-    if existing is not None:
-        return existing
+def case_clock_start(*, case: Case, scenario: str = "", just_stored: bool = False) -> CaseClock:
+    """Start a new case's clocks from the moment it was received. Safe to call twice,
+    except with `just_stored`: the caller stored the case in the transaction under way
+    (intake), so it has no clock yet and none is looked for."""
+    if not just_stored:
+        existing = (CaseClock.objects.filter(case=case).select_related("policy__calendar")
+                    .first())
+        if existing is not None:
+            return existing
     policy = policy_for(priority=case.priority, channel=case.channel, scenario=scenario)
     clock_row = CaseClock(case=case, policy=policy, started_at=case.received_at)
     _fresh_deadlines(clock_row, case.received_at)
