@@ -13,6 +13,7 @@ the words are negated ("没有受伤", "no one was hurt", "不是要退款").
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from redress.triage import polarity as _polarity
 
@@ -34,12 +35,19 @@ _RULES: dict[str, tuple[str, str]] = {
         r"受伤|受了伤|伤到|伤了|伤口|烫伤|烧伤|割伤|划伤|划破|扎伤|砸伤|砸到|摔倒|摔伤|摔了|滑倒|"
         r"跌倒|骨折|流血|出血|缝了?\d*针|送医|送去医院|进了医院|去了医院|"
         r"食物中毒|中毒|拉肚子|腹泻|上吐下泻|呕吐|吐了|肚子疼|胃疼|过敏(?!原)|起疹|红疹|疹子|喘不上|"
-        r"烧焦|火花|冒火|发烫|夹了人|夹到|被夹|摔进|差点(摔|被|吞|砸|撞|割|吃|咽|烫|电|夹)|割到|烫红|焦黑|滋滋|撬锁|钢丝|针头|感染|对身体|伤害|事故|后怕|发抖(?!音)|输错|床虱|被咬|咬得|"
+        r"烧焦|火花|冒火|发烫|夹了人|夹到|被夹|摔进|差点(摔|被|吞|砸|撞|割|吃|咽|烫|电|夹)|割到|烫红|焦黑|滋滋|撬锁|钢丝(?!球)|针头|感染|对身体|伤害|事故|后怕|发抖(?!音)|输错(液|药|血)|床虱|被咬|咬得|"
         r"刹车.{0,6}(软|失灵|不灵|异响)|尖角|电线(垂|裸露|外露)|井盖|不敢(用|开|碰|住|吃)|胃里|"
         r"触电|漏电|电到|被电|电击|(?<!打不)(?<!点不)(?<!打不了)着火|起火|冒烟|火灾|烧起来|爆炸|炸了|煤气味|燃气味|漏气|泄漏|"
         r"刹车失灵|刹车失效|刹不住|方向盘失灵|玻璃碎|碎玻璃|玻璃渣|玻璃碴|头晕|窒息|"
-        r"困在电梯|电梯.{0,4}困|被困|卡在电梯|掉下来|坍塌|砸下来|安全隐患|危险|烫到|"
-        r"一氧化碳|有毒|嘶嘶|摔了一跤|摔了个|肿了|红肿|起了?泡|水泡|烫得|吃进(去|肚)|喝进(去|肚)|咽下去|"
+        r"困在电梯|电梯.{0,4}困|被困|卡在电梯|掉下来|坍塌|砸下来|安全隐患|危险(?!辣|操作|区)|烫到|"
+        r"一氧化碳|有毒|嘶嘶|摔了一跤|摔了个|肿了|红肿|起了?泡|(?<!被)水泡(?!到|了|过|坏|的)|烫得|吃进(去|肚)|喝进(去|肚)|咽下去|"
+        r"卡在喉咙|卡喉咙|卡住喉咙|鱼刺卡|硌(到|了|坏)?牙|崩(了|掉)?.{0,2}牙|牙(崩|裂|断|磕)|擦伤|淤青|撞倒|撞伤|"
+        r"压(到|在|伤).{0,3}(脚|手|腿|头|孩子|人)|崴(了|到)?脚|扭伤|刺痛|红了一大片|胃(不舒服|难受|痛)|"
+        r"焦糊味|烧焦味|焦味|冒黑烟|冒出.{0,4}(烟|火)|插头.{0,6}(烫|化|焦|熔)|烫手|过热|"
+        r"心有余悸|提心吊胆|跟踪|尾随|骚扰|闯进|刷开.{0,4}门|陌生人.{0,6}(进|开)|拿错.{0,2}药|"
+        r"发错.{0,2}药|剂量|(天花板|吊顶|墙皮).{0,6}(塌|脱落|下垂)|"
+        r"(救生衣|安全带|安全锁|护栏|扶手|刹车|安全气囊).{0,8}(坏|破|扣不上|失效|没用|松|断|不灵)|"
+        r"(消防通道|安全出口|逃生通道).{0,6}(堵|锁|占)|泡在水里|"
         r"(菜|饭|汤|粥|面|食物|外卖|饮料|奶茶|蛋糕|包子|饺子|沙拉)里.{0,4}(苍蝇|虫|蟑螂|铁丝|钢丝|玻璃|塑料|钉子|"
         r"异物|头发|抹布)|吃出.{0,4}(苍蝇|虫|蟑螂|铁丝|钢丝|玻璃|塑料|钉子|异物|头发|抹布)|松动.{0,6}(栏杆|扶手)|(栏杆|扶手|护栏).{0,6}(松|晃|断)|"
         r"\b(injur\w*|hurt|burn(ed|t|s)?|scald\w*|bleed\w*|bleeding|a&e|er visit|is it safe|"
@@ -47,14 +55,22 @@ _RULES: dict[str, tuple[str, str]] = {
         r"almost (got|hit|fell)|lost all power|what if (it|that) (was|had been)|"
         r"could have (killed|hurt|injured)|came down on|brake warning|"
         r"hit (my|her|his) (head|wife|son|daughter|husband)|"
-        r"food poisoning|poison\w*|vomit\w*|threw up|throwing up|diarrh\w*|allerg\w*|rash|"
-        r"electric shock|shocked me|sparks?|sparking|on fire|caught fire|smoke|smoking|"
+        r"food poisoning|poison\w*|vomit\w*|threw up|throwing up|diarrh\w*|allerg(y|ic|ies)|rash|"
+        r"electric shock|shocked me|sparks?|sparking|on fire|caught fire|"
+        r"(?<!cigarette )(?<!non-)smok(e|ing)(?! alarm)|"
         r"gas leak|smell(s|ed)? of gas|gas smell|brakes? fail\w*|brakes? (didn't|did not) work|"
         r"broken glass|shards?|glass in|dizzy|fever|stuck in the (lift|elevator)|trapped|"
         r"collaps\w*|fell (on|off|down)|slipp?ed|tripped|danger\w*|hazard\w*|unsafe|"
         r"carbon monoxide|fainted|choking|choked|stitches|infect\w*|hissing|"
         r"(railing|banister|handrail) (is |was )?(loose|broken|wobbl\w*)|"
-        r"almost (leaned|fallen|fell)|"
+        r"almost (leaned|fallen|fell)|too hot to (touch|hold)|melt(ed|ing)|overheat\w*|"
+        r"chipped (my|a|his|her) tooth|(nearly|almost) swallow\w*|swallow(ed)? (it|a|the)|"
+        r"bruis\w*|fish ?bone|stuck in (his|her|my|their) throat|rear-ended|"
+        r"let (himself|herself|themselves) in|walked in (on|while)|emergency brak\w*|"
+        r"sagging|scorch\w*|burning smell|smell of burning|smell(s|ed)? (like )?burn\w*|"
+        r"(seat ?belt|life ?jacket|smoke alarm|fire alarm|fire exit)s? .{0,20}(broken|missing|"
+        r"blocked|not working|faulty|locked)|wrong (medicine|medication|dose|drug|pills)|"
+        r"(double|twice) (his|her|the|my) (prescribed )?dose|"
         r"fire hazard)\b",
         "neg"),
     "hint:safety": (
@@ -70,7 +86,9 @@ _RULES: dict[str, tuple[str, str]] = {
         r"到处(说|发|宣传)|公之于众|(住建|邮政管理|市场监督管理|交通|环保|卫生|教育|公安|税务|"
         r"物价|质监|文旅|城管|房管|民政|人社|通信管理)局|投诉到|发出来|发视频|"
         r"挂(你们|网上|出来)|各大平台|所有平台|让大家|大家(看看|评评理|都来看|自己看)|让全城|"
-        r"一直发|发上网|挂网上|贴满|"
+        r"一直发(帖|到|在|微博|视频|朋友圈)|发上网|挂网上|贴满|12300|12328|12326|12345|旅游局|文旅局|"
+        r"新闻|分享给(所有|更多|大家|身边)|让.{0,3}(所有|更多|大家|身边)的?(朋友|人|业主|家长|同事)(都)?知道|"
+        r"(所有|每个)(的)?(朋友|业主|家长|群).{0,4}(知道|看看)|评评理|"
         r"\b(lawyers?|attorney|solicitor|sue|suing|lawsuit|legal action|legal advice|court|"
         r"small claims|regulator|ombudsman|trading standards|bbb|better business bureau|ftc|fca|"
         r"press|journalists?|newspaper|reporter|media|go public|going public|"
@@ -79,7 +97,10 @@ _RULES: dict[str, tuple[str, str]] = {
         r"review everywhere|reviews everywhere|every review site|consumer (council|association|"
         r"protection|rights)|chargeback|report (you|this) to|trustpilot|google reviews?|"
         r"warn (others|everyone|people)|everyone (will|should) know|going to the|"
-        r"photos below|see for yourselves)\b",
+        r"photos below|see for yourselves|(the|local) (papers|news)|news desk|"
+        r"(reviews?|posts?) (will|are going to) follow|every (platform|site|forum)|"
+        r"(every|all the|all my) (parents?|neighbou?rs|friends|colleagues) (will )?(hear|know)|"
+        r"make sure (every|all|everyone)|ombudsman|watchdog)\b",
         ""),
     "hint:legal_media": (r"报警|警察|派出所|微博|公众号|媒体|发帖|网上说|朋友圈|抖音|小红书|"
                          r"\b(police|twitter|facebook|instagram|online)\b", ""),
@@ -88,11 +109,18 @@ _RULES: dict[str, tuple[str, str]] = {
         r"换一家|换别家|换家|去别家|换个(平台|银行|酒店|店|牌子|品牌)|取消(会员|订阅|合同|套餐|账户|"
         r"服务|宽带)|退订|解约|不续(费|约|卡)|拉黑|卸载|最后一次(来|买|用|住|坐|光顾)|永远不|"
         r"再见了|不再(光顾|选择|来|用|购买|合作)|不来了|不会来了|去隔壁|以后.{0,4}去(别|社区|隔壁)|换(银行|移动|联通|电信|物业|品牌|掉)|走人|"
-        r"转走|转到别的|别家|别的(银行|平台|店|公司)|卸了|不想再|受够了|不续|"
+        r"转走|转到别的|别家|别的(银行|平台|店|公司)|卸了|不想再(来|买|用|住|坐|光顾|去|选|合作|续)|受够了|不续|"
+        r"不打算续|(该|早该|得|要)换(了|掉)|换掉你们|(不再|再也不|不会再|以后不)(续|交|在你们)|"
         r"\b(cancel\w* (my |the |our )?(account|subscription|membership|contract|plan|service|"
         r"policy|card)|close (my |our )?account|closing (my |our )?account|never again|"
         r"never (be )?(coming|come|going|go) back|never (use|order|shop|fly|stay|buy|book|eat)|"
-        r"switch\w* to|take my (business|money) elsewhere|taking my (business|money)|"
+        r"switch(ing)? to(?! your)|i'?m switching|"
+        r"switching (provider|bank|networks?|supplier)|port(ing)? (out|my number)|"
+        r"(use|using|try|trying) (a different|another|someone else)|"
+        r"clos(e|ing) (all )?(\w+ )?(of )?(my|our) accounts?|"
+        r"(shopping|shop|ordering|banking|flying) elsewhere|"
+        r"never (flying|ordering|shopping|staying|booking|buying|using|eating|coming)|"
+        r"take my (business|money) elsewhere|taking my (business|money)|"
         r"i'?m done with|done with you|lost a customer|won'?t be back|will not be back|"
         r"not coming back|uninstall\w*|unsubscrib\w*|go elsewhere|going elsewhere|"
         r"moving (to|my)|(i am|i'm|we are|we're) cancell?ing|cancel(l)?ing (my|our)|"
@@ -104,22 +132,29 @@ _RULES: dict[str, tuple[str, str]] = {
     "risk:repeat": (
         r"第[二三四五六七八九十两几\dn]+次(?!(购买|买|来|入住|住|回购|光顾|下单|点|选择|合作|乘坐|坐|用|办理|预订|订|吃))|第[二三四五六七八九十两几\dn]+回(?!(购买|买|来|入住|住|回购|光顾|下单|点))|(上周|上个月|上回|昨天|前天)(来)?也|又连|再次|再一次|又一次|"
         r"又一回|双叒|又是这样|又来了|又出现|又发生|上次也|上回也|之前也|以前也|"
-        r"屡次|多次|反复|一而再|三番五次|又坏|又错|又迟|又晚|又漏|又丢|又停|又掉|"
+        r"屡次|(已经|先后|曾|曾经|都)多次|多次(投诉|反映|联系|催|打电话|致电|报修|出现|发生|反馈|沟通|提出|要求|找)|反复(出现|发生|坏|故障|投诉|反映|催|联系|报修|维修|修)|反反复复|一而再|三番五次|又坏|又错|又迟|又晚|又漏|又丢|又停|又掉|"
         r"又断|又卡|又没|又扣|又拖|又出|又犯|又崩|又挂|又闪退|又失效|又不能|又不行|又打不|又漏|又少|又错|"
         r"(先后|已经|连续|前后|累计|一共|总共)[两二三四五六七八九十几\d]+(次|回|趟|遍)|再三|"
         r"(打|问|催|找|联系|反映|投诉|报修|提交|修|换|退|跑)了?[两二三四五六七八九十几\d]+(次|回|趟|遍)|"
         r"[两二三四五六七八九十几]次都|"
         r"已经(投诉|反映|反馈|打|联系|说)过|投诉过|反映过|反馈过|说过(好|很)?多次|两次了|三次了|"
-        r"几次了|好几次|n次|无数次|"
+        r"几次了|好几次|n次|无数次|说了(多少|好多|无数|几)(次|遍|回)|多少(次|遍|回)了|不止一次|一次又一次|"
+        r"连续[两二三四五六七八九十几\d]+(次|单|回|趟|个月|周|天|年)|每(个月|周|星期|次|回)都(来|会|要|这样|是|出)|"
+        r"(跟|和|同)上次一样|这次(还是|又|也)|上次来也|老毛病|同样的(问题|情况|事)|"
         r"\b((?<!never )(?<!order )(?<!come )(?<!stay )(?<!visit )(?<!buy )(?<!shop )"
         r"(?<!fly )(?<!book )again|second time|third time|fourth time|fifth time|2nd time|"
         r"3rd time|4th time|"
         r"every (single )?time|keeps? (happening|breaking|failing|doing)|repeatedly|"
         r"already (complained|reported|called|contacted|emailed|raised|written|told)|"
         r"last time (too|as well)|not the first time|same (problem|issue|thing) (as|again)|"
-        r"(two|three|four|five|several|multiple|many|countless) times|"
+        r"(two|three|four|five|six|seven|several|multiple|many|countless|\d+) times"
+        r"(?! (the|as|more|higher|bigger|over|what|my|our))|"
+        r"(\d+|two|three|four|five|six|several|multiple|many|countless) (emails|calls|visits|"
+        r"letters|messages|attempts|complaints|occasions)|in a row|separate (visits|occasions)|"
+        r"same .{1,30} as (last|before)|as last (year|time|week|month)|"
         r"(second|third|fourth|fifth|sixth|2nd|3rd|4th|5th) (email|e-mail|call|letter|message|"
-        r"request|complaint|visit from|engineer|technician|attempt|year running)|"
+        r"request|complaint|visit from|engineer|technician|attempt|year running|missed|order|"
+        r"delivery|one|booking|stay|appointment)|"
         r"once more|yet another|"
         r"still (not|hasn't|haven't|broken)|happened before|this keeps)\b",
         ""),
@@ -239,18 +274,30 @@ _RULES: dict[str, tuple[str, str]] = {
                     r"\b(refund\w*|money back|reimburs\w*|pay me back)\b", "refuse"),
     "want:replacement": (r"换货|换一个|换个新|换新|换一台|换一件|换一份|调换|更换|补发|"
                          r"\b(replace\w*|exchange|new one|swap\w*|send (me )?another)\b", "refuse"),
-    "want:repair": (r"修好|修一下|维修|修理|上门修|检修|来修|修复|保修|"
-                    r"\b(repair\w*|fix (it|this|the)|send (a|an|someone|somebody) (to fix|"
-                    r"technician|engineer|plumber|electrician)|technician|engineer)\b", "refuse"),
+    "want:repair": (r"修好|修一下|维修|修理|上门修|检修|来修|修复|保修|报修|修一修|求修|"
+                    r"(赶紧|快|快点|尽快|马上|麻烦|请|帮忙|帮我|给我|派人|找人|来人|安排人?)修|"
+                    r"派(个|人|师傅|电工|工人)|(来|派|安排)(个)?(人|师傅)(来)?(看|修|处理|检查|上门)|"
+                    r"上门(看|检查|检测|处理)|(修|弄|搞)不好|"
+                    r"\b(repair\w*|fix (it|this|the|your|my|that)|fixed|fixing|send (a|an|someone|"
+                    r"somebody) (to fix|technician|engineer|plumber|electrician)|technician|"
+                    r"engineer|send (someone|somebody)|come (out|round|over) and|look at it|"
+                    r"get it working|sort (it|the .{1,12}) out)\b", "refuse"),
     "want:redo": (r"重做|重新(做|上|安排|送|配送|派送|发|办|处理|洗|打扫|清洁|装|安装|剪|烫|染|拍|"
                   r"打印|寄)|再送|补送|重洗|重上|重新来|再做一|"
                   r"\b(redo|re-do|remake|re-?deliver\w*|resend|send (it )?again|serve again|"
                   r"do it again|re-?clean\w*|rebook\w*|re-?install\w*|come back and)\b", "refuse"),
     "want:compensation": (r"赔偿|补偿|赔|代金券|优惠券|折扣|打折|免单|积分|红包|抵扣|减免|"
+                          r"(给|送|发)(张|个|点|些)?(券|小菜|甜品|饮料|礼品|礼物)|意思一下|表示一下|表示表示|报销|"
+                          r"承担.{0,6}(费|损失|钱)|(费用|损失|医药费|误工费|干洗费)(你们|由你们|要你们)|"
+                          r"压压惊|补回|"
                           r"\b(compensat\w*|voucher|coupon|discount|credit|gift|free (night|meal|"
-                          r"month|upgrade)|goodwill|make (it|this) up)\b", "refuse"),
-    "want:apology": (r"道歉|赔礼|说法|交代|认错|赔不是|\b(apolog\w*|say sorry|an apology|"
-                     r"sorry from)\b", "refuse"),
+                          r"month|upgrade)|goodwill|make (it|this) up|cover (the|my|our) (cost|"
+                          r"bill|parking|taxi|dry-?cleaning|expenses?|fees?)|pay for (the|my|our)|"
+                          r"off the (rate|bill|price)|bill is coming|something for|"
+                          r"out of pocket|reimburse\w*)\b", "refuse"),
+    "want:apology": (r"道歉|赔礼|说法|交代|认错|赔不是|认个错|尊重|不被尊重|当(成|作)?空气|"
+                     r"\b(apolog\w*|say sorry|an apology|sorry from|acknowledge|respect\w*|"
+                     r"how (you|they) (treat|spoke|talk))\b", "refuse"),
     "want:explanation": (r"解释|为什么|说明|原因|怎么回事|给个理由|凭什么|"
                          r"\b(explain\w*|explanation|why|what happened|reason)\b", "refuse"),
     "want:fix_fast": (r"尽快|马上|立刻|立即|赶紧|今天(之内|内|必须|就)|尽早|越快越好|快点|抓紧|"
@@ -258,10 +305,15 @@ _RULES: dict[str, tuple[str, str]] = {
                       r"as soon as possible|quickly|by tomorrow|within the hour)\b", "refuse"),
     "want:accountability": (r"处理(一下)?(那个|这个|该|这位|那位)?(员工|师傅|司机|服务员|人员|骑手|"
                             r"快递员|客服|店员|经理)|处分|开除|辞退|严肃处理|追责|整改|改进流程|"
-                            r"批评教育|培训一下|管管|给个处理|\b(disciplin\w*|fire (him|her|them|"
-                            r"the)|held accountable|accountab\w*|retrain\w*|change (your|the) "
-                            r"(process|policy)|training for|someone (should|must) be|"
-                            r"consequences)\b", "refuse"),
+                            r"批评教育|培训一下|管管|给个处理|严查|查(一下|清楚)?(是)?谁|必须处理|"
+                            r"(处理|追究|查处)(涉事|相关|负责|那)|负责的人|以后(注意|改|别再)|加强(管理|培训)|"
+                            r"\b(disciplin\w*|fire (him|her|them|that|this|the)|held accountable|"
+                            r"accountab\w*|retrain\w*|change (your|the) (process|policy)|"
+                            r"training for|someone (should|must) be|consequences|spoken to|"
+                            r"(remind|tell|brief) (your |the )?(staff|crew|team|drivers?|riders?)|"
+                            r"pull (that|the) batch|"
+                            r"check your|look into (your|the|this|him|her)|who is (going to be )?"
+                            r"(responsible|held))\b", "refuse"),
 }
 
 # A "又" that joins two qualities ("又冷又硬", "便宜又好吃") is not a repetition.
@@ -271,15 +323,51 @@ RULE_NAMES: tuple[str, ...] = tuple(_RULES)
 _LATIN = re.compile(r"[a-z]")
 
 
+def _first_chars(pattern: str) -> str | None:
+    """The characters a match of `pattern` can begin with, or None when that cannot be
+    told (a branch starting with a wildcard, a repeat, …)."""
+    from re import _parser as parser  # type: ignore[attr-defined]
+
+    def first(items: list[tuple[Any, Any]]) -> set[str] | None:
+        for op, value in items:
+            name = str(op)
+            if name in ("ASSERT", "ASSERT_NOT") and value[0] < 0:
+                continue  # a look-behind consumes nothing: the next item decides
+            if name == "LITERAL":
+                return {chr(value)}
+            if name == "SUBPATTERN":
+                return first(list(value[-1]))
+            if name == "BRANCH":
+                found: set[str] = set()
+                for branch in value[1]:
+                    chars = first(list(branch))
+                    if chars is None:
+                        return None
+                    found |= chars
+                return found
+            if name == "IN" and all(str(o) == "LITERAL" for o, _v in value):
+                return {chr(v) for _o, v in value}
+            return None
+        return None
+
+    chars = first(list(parser.parse(pattern)))
+    return "".join(sorted(chars)) if chars else None
+
+
 def _compile(pattern: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
     """Each rule's Chinese alternatives and its English ones (`\\b(...)`) apart: a text
-    with no Latin letters skips the English half, which is most of the cost."""
+    with no Latin letters skips the English half, which is most of the cost. The Chinese
+    half goes behind a look-ahead for the characters it can begin with, so that most
+    positions are ruled out by one test rather than by trying every alternative."""
     chinese, marker, english = pattern.partition("|\\b(")
     if not marker:
         if pattern.startswith("\\b("):
             return None, re.compile(pattern)
-        return re.compile(pattern), None
-    return re.compile(chinese), re.compile("\\b(" + english)
+        chinese, english = pattern, ""
+    starts = _first_chars(chinese)
+    if starts:
+        chinese = "(?=[" + re.escape(starts) + "])(?:" + chinese + ")"
+    return re.compile(chinese), re.compile("\\b(" + english) if marker else None
 
 
 _COMPILED = {name: (*_compile(pattern), mode) for name, (pattern, mode) in _RULES.items()}

@@ -98,6 +98,12 @@ class TestFalseAlarms:
         ("生日蛋糕的奶油全部塌了", "risk:safety"),
         ("想问一下续住的价格和网上一样吗", "risk:legal_media"),
         ("建议菜单上标注过敏原", "risk:safety"),
+        ("阿姨用钢丝球把桌面擦花了", "risk:safety"),
+        ("车在地库被水泡到轮胎一半", "risk:safety"),
+        ("The room stinks of cigarette smoke.", "risk:safety"),
+        ("柜员反复劝说我买一款保险", "risk:repeat"),
+        ("The bill is three times the usual amount.", "risk:repeat"),
+        ("Switched to your green tariff in May and the bill went up.", "risk:churn"),
     ])
     def test_words_that_only_look_like_a_risk(self, text, rule):
         assert active(text, rule) == []
@@ -107,9 +113,38 @@ class TestFalseAlarms:
         ("不然这事我会发到每个平台", "risk:legal_media", "每个平台"),
         ("修不好我就去隔壁品牌店提车", "risk:churn", "去隔壁"),
         ("医院的WiFi又连不上了，上周来也是这样", "risk:repeat", "上周来也"),
+        ("孩子被鱼刺卡在喉咙，去诊所才取出来", "risk:safety", "鱼刺卡"),
+        ("The plug got too hot to touch.", "risk:safety", "too hot to touch"),
+        ("我会让我所有的朋友都知道你们是怎么对待老客户的", "risk:legal_media",
+         "让我所有的朋友都知道"),
+        ("Refund it, or every parent will hear about it.", "risk:legal_media",
+         "every parent will hear"),
+        ("I'm porting out tomorrow.", "risk:churn", "porting out"),
+        ("说了多少遍了还修不好", "risk:repeat", "说了多少遍"),
+        ("Third order this year that turned up like this.", "risk:repeat", "Third order"),
     ])
     def test_words_that_are_a_risk(self, text, rule, cue):
         assert cue in active(text, rule)
+
+
+class TestWantsAskedInPassing:
+    """Wants customers ask for without the textbook word (corpus/README.md)."""
+
+    @pytest.mark.parametrize("text, rule, cue", [
+        ("地下车库的闸机坏了，赶紧修！", "want:repair", "赶紧修"),
+        ("The intercom is dead. Please send someone to look at it.", "want:repair",
+         "send someone"),
+        ("迟到了50分钟，给张券意思一下吧", "want:compensation", "意思一下"),
+        ("I'd like the dry-cleaning covered: cover the dry-cleaning bill.", "want:compensation",
+         "cover the dry-cleaning"),
+        ("这个员工必须处理负责的人", "want:accountability", "负责的人"),
+        ("I'd like him spoken to.", "want:accountability", "spoken to"),
+    ])
+    def test_implied_wants(self, text, rule, cue):
+        assert cue in active(text, rule)
+
+    def test_a_refused_compensation_stays_refused(self):
+        assert active("不要给我代金券，我只要道歉", "want:compensation") == []
 
 
 class TestPolarity:
