@@ -6,9 +6,6 @@ from django.db import transaction
 
 from redress.common.models import SettingsRevision
 from redress.common.settings_cache import INTAKE, cached, settings_changed
-from redress.intake.services import public_complaint_submit
-from redress.triage.models import PriorityRule
-from redress.triage.services import priority_rule_of
 
 pytestmark = pytest.mark.django_db
 
@@ -52,19 +49,3 @@ def test_a_rolled_back_change_loads_again():
         pass
     # The old token is back, and the copy loaded inside the rolled-back change is not it.
     assert cached("test.value", loads) == 3
-
-
-def test_saving_a_priority_rule_reaches_the_next_complaint(department):
-    organisation = department.organisation
-    case = public_complaint_submit(description="房间太吵了", name="王先生",
-                                   phone="13800138000")
-    assert case.priority == "P3"
-    assert priority_rule_of(organisation.pk) is None
-    rule = PriorityRule.objects.create(organisation=organisation,
-                                       complaint_priority="P2")
-    assert priority_rule_of(organisation.pk) == rule
-    case = public_complaint_submit(description="房间太吵了", name="李女士",
-                                   phone="13900139000")
-    assert case.priority == "P2"
-    rule.delete()
-    assert priority_rule_of(organisation.pk) is None
