@@ -212,3 +212,79 @@ def test_insight_rollups_agree_with_the_source_tables(history: None) -> None:
     assert {s["key"]: sum(s["counts"]) for s in trend["by_channel"]} == by_channel
     causes = selectors.root_causes(filters)
     assert causes["total"] == RootCause.objects.count()
+
+
+@pytest.fixture
+def bulk_history(transactional_db: None) -> None:
+    # As the command runs: outside a transaction, the story told in a second process and,
+    # on SQLite, each batch staged in a file of its own and copied in with the bulk-load
+    # settings; small batches, so that there are several.
+    generate(cases=CASES, days=30, seed=7, now=clock.now(), jobs=2, batch=60)
+
+
+def test_a_bulk_load_writes_the_same_kind_of_history(bulk_history: None) -> None:
+    assert Case.objects.count() == CASES
+    assert CaseClock.objects.count() == CASES
+    assert not Case.objects.annotate(n=Count("events")).filter(n=0).exists()
+    assert SurveyAnswer.objects.exists() and RootCause.objects.exists()
+    assert FeedbackAnswer.objects.exists()
+    assert CaseEvent.objects.aggregate(m=Max("id"))["m"] == CaseEvent.objects.count()
+    connection.check_constraints()
+    # The load skips the CHECK constraints (JSON_VALID on the timeline): the JSON written
+    # must be valid all the same.
+    for before, after in CaseEvent.objects.values_list("before", "after").iterator():
+        assert isinstance(before, dict) and isinstance(after, dict)
+    # The search index has the application's own words for each case.
+    quality = User.objects.get(username="quality1")
+    word = "头发" if Case.objects.filter(description__contains="头发").exists() else "上菜"
+    expected = Case.objects.filter(description__contains=word).count()
+    assert expected > 0
+    assert case_queue(user=quality, filters=QueueFilters(q=word)).count() == expected
+    case = Case.objects.exclude(order_ref="").first()
+    assert case is not None
+    assert case in case_queue(user=quality, filters=QueueFilters(q=case.order_ref))
+    if connection.vendor == "sqlite":
+        # The bulk-load settings are undone.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA ignore_check_constraints")
+            assert cursor.fetchone()[0] == 0
+            cursor.execute("PRAGMA foreign_keys")
+            assert cursor.fetchone()[0] == 1
+
+
+def test_working_time_on_seconds_agrees_with_the_sla_app() -> None:
+    """The generator's whole-second working-time arithmetic gives the sla app's answers."""
+    import random
+    from datetime import UTC, datetime, time
+
+    from bench.generate import DAY, _micro, _WorkingClock
+    from redress.sla.calendar import OFFICE_HOURS, WorkingTime, weekly_hours
+    from redress.sla.services import deadline
+
+    calendars = [
+        WorkingTime(weekly=OFFICE_HOURS),
+        # Open until midnight, a short Saturday, two periods on Friday, closed Sundays.
+        WorkingTime(weekly=weekly_hours(
+            [(d, time(8), time(0)) for d in range(4)]
+            + [(4, time(9), time(12)), (4, time(13, 30), time(18)), (5, time(10), time(14))])),
+        WorkingTime(weekly=OFFICE_HOURS, statutory_holidays=False),
+    ]
+    rng = random.Random(3)
+    first = int(datetime(2024, 9, 1, tzinfo=UTC).timestamp())
+
+    def moment(t: int) -> datetime:
+        return datetime.fromtimestamp(t, UTC)
+
+    for working in calendars:
+        fast = _WorkingClock(working)
+        for _ in range(600):
+            start = first + rng.randrange(700 * DAY)
+            for count, unit in ((15, "minutes"), (4, "hours"), (1, "days"), (3, "days")):
+                expected = int(deadline(working, moment(start), count, unit).timestamp())
+                assert fast.deadline(start, count, unit) == expected, (start, count, unit)
+            end = start + rng.randrange(12 * DAY)
+            assert fast.between(start, end) == int(
+                working.working_between(moment(start), moment(end)).total_seconds())
+            used = timedelta(seconds=rng.randrange(6 * DAY)) * 0.8
+            assert fast.add_micro(start, _micro(used)) // 1_000_000 == int(
+                working.add(moment(start), used).timestamp())
