@@ -337,7 +337,7 @@ def main() -> None:
                     "intake_triage_in_transaction_ms_p50",
                     "intake_triage_in_transaction_ms_p99",
                     "intake_request_ms_p50", "intake_request_ms_p99", "intake_triage_queries"):
-            say(f"  {key:<20}{speed[key]}")
+            say(f"  {key:<38}{speed[key]}")
         path = chart(figures, speed)
         if path:
             say(f"chart: {path}")
