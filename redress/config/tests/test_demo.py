@@ -228,3 +228,17 @@ def test_the_default_demo_has_200_cases_to_search_and_group(db):
         assert 0 < found < 50, words
     agent1 = User.objects.get(username="agent1")
     assert case_queue(user=agent1, filters=QueueFilters(owner="me")).count() >= 10
+
+
+def test_a_larger_demo_plays_every_story_to_its_end(db):
+    """300 cases draw a second-recovery story whose customer no follow-up could reach:
+    the owner reopens it as the customer's answer would have, instead of the story
+    proposing a remedy on a case still resolved (which stopped the whole load)."""
+    _demo(cases=300)
+    assert Case.objects.count() == 300
+    second = Case.objects.filter(recovery_round=2)
+    assert second.exists()
+    for case in second:
+        assert case.events.filter(kind=EventKind.TRANSITION,
+                                  to_status=Status.INVESTIGATING,
+                                  from_status__in=[Status.RESOLVED, Status.FOLLOW_UP]).exists()

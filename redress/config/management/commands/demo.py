@@ -32,6 +32,7 @@ from redress.cases.services import (
     case_add_message,
     case_handover,
     case_record_details,
+    case_reopen_for_second_recovery,
     case_transition,
 )
 from redress.common import clock
@@ -40,9 +41,11 @@ from redress.config import demo_content as content
 from redress.config.demo_content import Scenario
 from redress.followup.demo import demo_load as followup_demo_load
 from redress.followup.models import FollowUpStatus, Method
+from redress.followup.services import VIA as FOLLOWUP_VIA
 from redress.followup.services import (
     followup_schedule,
     followup_send,
+    priority_raised,
     survey_answer,
     survey_token,
 )
@@ -1181,19 +1184,33 @@ class _Path:
         answers = dict(answers or self.p.pick(SURVEY_ANSWERS))
 
         def run() -> None:
+            if not answered():
+                if answers.get("solved") == "no":
+                    # No survey went out (no way to reach the customer at that hour):
+                    # the customer rings to say it is not solved, and the owner reopens
+                    # the case for its second recovery, as the answer would have.
+                    case = story.current()
+                    story.case = case_reopen_for_second_recovery(
+                        case=case, actor=owner, priority=priority_raised(case.priority),
+                        reason="second_recovery", via=FOLLOWUP_VIA,
+                    )
+                return
+            story.case = story.current()
+
+        def answered() -> bool:
             followup = followup_schedule(case_id=story.current().pk)
             if followup is None:
-                return
+                return False
             with clock.travel_to(followup.scheduled_for):
                 followup = followup_send(followup_id=followup.pk)
             if followup.status != FollowUpStatus.SENT:
-                return
+                return False
             with clock.travel_to(followup.scheduled_for + timedelta(hours=3)):
                 if followup.method == Method.CALL:
                     survey_answer(answers=answers, followup=followup, actor=owner)
                 else:
                     survey_answer(answers=answers, token=survey_token(followup))
-            story.case = story.current()
+            return True
 
         self.add(run)
 
