@@ -63,6 +63,7 @@ from redress.playbook.demo_answers import demo_load_answers
 from redress.remedies.models import Metric, Remedy, RemedyOption, RemedyStatus, ServiceGuarantee
 from redress.remedies.services import (
     approvers_for,
+    catalogue_ensure,
     remedy_answer,
     remedy_approve,
     remedy_execute,
@@ -178,6 +179,7 @@ def _catalogue_code(text: str, amount: Decimal | None) -> str:
 def _guarantees_create(organisations: list[Organisation]) -> None:
     """Each organisation's promise to its customers (服务承诺). In force from now: the
     demo's history was made before it, so no old case is paid out when a worker starts."""
+    catalogue_ensure()  # a flushed database has lost the catalogue its migration installed
     coupon = RemedyOption.objects.get(code="coupon")
     for organisation in organisations:
         ServiceGuarantee.objects.get_or_create(
