@@ -11,7 +11,6 @@ the ORM, and loads again when they differ. Writes that send no signals
 What `cached` returns is shared by every request of the process: never change it.
 """
 
-import threading
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -25,8 +24,8 @@ T = TypeVar("T")
 
 INTAKE = "intake"  # the settings intake reads for every complaint
 
+# One dict assignment per load: a thread reading meanwhile sees the old copy or the new.
 _copies: dict[tuple[str, str], tuple[str | None, Any]] = {}
-_guard = threading.Lock()
 
 
 def settings_changed(group: str = INTAKE) -> None:
@@ -52,8 +51,7 @@ def cached(key: str, load: Callable[[], T], group: str = INTAKE) -> T:
     if copy is not None and copy[0] == token:
         return copy[1]  # type: ignore[no-any-return]
     value = load()
-    with _guard:
-        _copies[(group, key)] = (token, value)
+    _copies[(group, key)] = (token, value)
     return value
 
 
