@@ -57,6 +57,7 @@ from redress.cases.validation import (
 )
 from redress.common import clock
 from redress.common.errors import Conflict, Invalid, NotAllowed, NotFound
+from redress.common.settings_cache import cached
 from redress.common.text import guess_language
 from redress.notify.services import email_queue, sms_queue
 
@@ -174,6 +175,16 @@ def _email_customer(case: Case, body: str) -> None:
         )
 
 
+def case_landing_department(created_by: User | None) -> Department | None:
+    """Where a new case lands when no department is named: the recording staff member's
+    department, else the default intake department (kept in each process until any
+    department changes)."""
+    if created_by is not None and created_by.department is not None:
+        return created_by.department
+    return cached("default_intake",
+                  lambda: Department.objects.filter(is_default_intake=True).first())
+
+
 def case_create(
     *,
     channel: str,
@@ -218,10 +229,8 @@ def case_create(
     chosen_priority = clean_choice(
         priority or Priority.P3, field="priority", choices=list(Priority.values)
     )
-    if department is None and created_by is not None:
-        department = created_by.department
     if department is None:
-        department = Department.objects.filter(is_default_intake=True).first()
+        department = case_landing_department(created_by)
 
     now = clock.now()
     with transaction.atomic():

@@ -18,11 +18,11 @@ from redress.cases.services import (
     case_announcements_batched,
     case_auto_acknowledge,
     case_create,
+    case_landing_department,
     case_received_announce,
 )
-from redress.common import clock
+from redress.cases.validation import clean_received_at
 from redress.common.errors import Conflict, Invalid
-from redress.common.settings_cache import cached
 from redress.intake.models import IdempotencyRecord
 from redress.sla.services import case_clock_start, timezone_local
 from redress.triage.services import ReadAhead, case_triage, triage_read_ahead
@@ -76,22 +76,14 @@ def _read_ahead(
     reading, and the earlier cases it repeats or duplicates. Returns the reading and the
     moment to store as received (now, unless the sender gave one): on SQLite the write
     lock is held from the transaction's first statement, and every intake waits for it.
-    A moment without a time zone is left for `case_create` to refuse."""
-    if received_at is None:
-        received_at = clock.now()
-    elif received_at.tzinfo is None:
+    A moment `case_create` will refuse is passed on for it to refuse."""
+    try:
+        received_at = clean_received_at(received_at)
+    except Invalid:
         return triage_read_ahead(description), received_at
     organisation_id = department.organisation_id if department is not None else None
     return triage_read_ahead(description, customer=customer, received_at=received_at,
                              organisation_id=organisation_id), received_at
-
-
-def _intake_department(user: User | None) -> Department | None:
-    # As `case_create` chooses, looked up before the transaction instead of inside it.
-    if user is not None and user.department is not None:
-        return user.department
-    return cached("default_intake",
-                  lambda: Department.objects.filter(is_default_intake=True).first())
 
 
 def public_complaint_submit(
@@ -106,7 +98,7 @@ def public_complaint_submit(
     """A complaint from the public form or public API: no account, but a way to reach the
     customer is required. Lands in the default intake department."""
     customer = CustomerDetails(name=name, phone=phone, email=email)
-    department = _intake_department(None)
+    department = case_landing_department(None)
     read_ahead, received = _read_ahead(description, customer, None, department)
     with transaction.atomic(), case_announcements_batched():
         return _received(case_create(
@@ -132,7 +124,7 @@ def staff_case_record(
     the comment book (意见簿), with the time it was really received."""
     if channel in (Channel.WEB, Channel.API, Channel.SURVEY):
         raise Invalid(_("Choose the channel the customer actually used."), field="channel")
-    department = _intake_department(user)
+    department = case_landing_department(user)
     read_ahead, received = _read_ahead(description, customer, received_at, department)
     with transaction.atomic(), case_announcements_batched():
         return _received(case_create(
@@ -166,7 +158,7 @@ def api_case_create(
         name=sent_by.get("name") or "", phone=sent_by.get("phone") or "",
         email=sent_by.get("email") or "", external_id=sent_by.get("external_id") or "",
     )
-    department = _intake_department(user)
+    department = case_landing_department(user)
     received: datetime | None = None
 
     def create() -> Case:
