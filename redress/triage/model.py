@@ -37,7 +37,7 @@ from redress.triage.corpus import EMOTIONS, KINDS, MULTI, RISKS, SCENARIOS, WANT
 from redress.triage.normalise import Text, normalise
 from redress.triage.rules import FEATURE_NAMES, Hit, rule_features, rule_hits
 
-MODEL_VERSION = 6  # 6: wider risk and want lexicons (rules.py)
+MODEL_VERSION = 7  # 7: no risks on praise or suggestions, thresholds chosen with that rule
 MODES = ("combined", "tfidf", "rules")
 RULE_WEIGHT = 0.3
 POLARITY_WEIGHT = 1.0
@@ -329,7 +329,8 @@ class TriageModel:
                 probabilities[i] = prediction.probabilities
             say(f"  fold {fold + 1}/{folds} done")
         forced = [self._forced(parsed[i], probabilities[i] or {}) for i in range(len(examples))]
-        self.thresholds = _choose_thresholds(examples, probabilities, forced)
+        kinds = [_likeliest((probabilities[i] or {}).get("kind", {})) for i in range(len(examples))]
+        self.thresholds = _choose_thresholds(examples, probabilities, forced, kinds)
         # Score the out-of-fold predictions with the chosen thresholds.
         predictions = [self._decide(parsed[i], probabilities[i] or {}, cues=False)
                        for i in range(len(examples))]
@@ -413,9 +414,7 @@ class TriageModel:
                 p = probabilities[head][value]
                 threshold = self.thresholds.get(head, 0.5)
                 on = p >= threshold or value in forced
-                if field_name == "wants" and kind != "complaint":
-                    # Wants are what a complainant asks to be put right (TAXONOMY.md): a
-                    # question wants its answer, a suggestion its hearing, and nothing more.
+                if not _may_carry(field_name, kind):
                     on = False
                 if on:
                     chosen[field_name].append(value)
@@ -522,9 +521,27 @@ def _stable(value: str) -> str:
     return hashlib.sha1(value.encode(), usedforsecurity=False).hexdigest()
 
 
+def _likeliest(probabilities: dict[str, float]) -> str:
+    return max(probabilities, key=probabilities.__getitem__) if probabilities else ""
+
+
+def _may_carry(field_name: str, kind: str) -> bool:
+    """Whether a message of this kind can carry wants or risks at all.
+
+    Wants are what a complainant asks to be put right (TAXONOMY.md): a question wants its
+    answer, a suggestion its hearing, and nothing more. Risks also belong to a question
+    ("is the cake nut-free? my son is allergic" can be urgent) but not to thanks or to an
+    idea: "再也不用排队了" in praise is not leaving, "second time with you, flawless" is
+    not a repeated failure, and none of the 680 praise and suggestion messages of the
+    corpus carries a risk."""
+    if field_name == "wants":
+        return kind == "complaint"
+    return kind not in ("praise", "suggestion")
+
+
 def _choose_thresholds(examples: Sequence[Example],
                        probabilities: Sequence[dict[str, dict[str, float]] | None],
-                       forced: Sequence[set[str]]) -> dict[str, float]:
+                       forced: Sequence[set[str]], kinds: Sequence[str]) -> dict[str, float]:
     thresholds: dict[str, float] = {}
     grid = [round(x, 2) for x in np.arange(0.05, 0.96, 0.05)]
     for field_name, values in MULTI.items():
@@ -535,9 +552,10 @@ def _choose_thresholds(examples: Sequence[Example],
             if gold.sum() == 0:
                 continue
             on = np.array([value in f for f in forced])
+            allowed = np.array([_may_carry(field_name, kind) for kind in kinds])
             best, best_score = 0.5, -1.0
             for t in grid:
-                predicted = (p >= t) | on
+                predicted = ((p >= t) | on) & allowed
                 tp = float((predicted & gold).sum())
                 precision = tp / max(predicted.sum(), 1)
                 recall = tp / gold.sum()

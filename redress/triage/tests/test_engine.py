@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from redress.triage import engine
-from redress.triage.model import TriageModel
+from redress.triage.model import HEADS, TriageModel, parse
 from redress.triage.normalise import normalise
 from redress.triage.priority import priority_default, priority_of
 from redress.triage.reading import Reading
@@ -100,6 +100,28 @@ class TestHardCases:
     def test_repetition_but_not_two_qualities(self, with_tiny_model):
         assert "repeat" in engine.triage_text("空调又坏了，第三次了！").risks
         assert "repeat" not in engine.triage_text("送来的饭菜又冷又硬，很难吃").risks
+
+    @pytest.mark.parametrize(("kind", "risks", "wants"), [
+        ("praise", (), ()),
+        ("suggestion", (), ()),
+        ("inquiry", ("safety", "legal_media", "churn", "repeat"), ()),
+        ("complaint", ("safety", "legal_media", "churn", "repeat"), ("refund",)),
+    ])
+    def test_thanks_and_ideas_carry_no_risk(self, tiny_model, kind, risks, wants):
+        """However sure the risk heads are, praise ("再也不用排队了") and suggestions carry
+        no risk and only complaints carry wants; a question keeps its risks."""
+        probabilities = {head: {value: 0.01 for value in classes}
+                         for head, classes, _shape in HEADS}
+        probabilities["kind"][kind] = 0.97
+        for head, classes, shape in HEADS:
+            if shape == "binary":
+                probabilities[head] = {classes[1]: 0.0, "no": 1.0}
+        for value in ("safety", "legal_media", "churn", "repeat"):
+            probabilities[f"risks:{value}"] = {value: 0.99, "no": 0.01}
+        probabilities["wants:refund"] = {"refund": 0.99, "no": 0.01}
+        prediction = tiny_model._decide(parse("再也不用排队了，第二次来，太方便了"),
+                                        probabilities, cues=False)
+        assert (prediction.kind, prediction.risks, prediction.wants) == (kind, risks, wants)
 
     def test_rules_alone_read_sarcasm_and_refusals(self):
         rules = TriageModel("rules")
