@@ -473,10 +473,11 @@ def case_record_labels(
     """Record how the complaint reads (kind, scenario, emotion, risks, wants of
     TAXONOMY.md). A member of staff correcting the reading leaves an event with the values
     before and after, which later becomes training data; `actor=None` is triage itself.
-    With `priority`, the priority the reading implies is set in the same write (triage on
-    intake: one locked update), with its own timeline entry for the priority.
+    With `priority`, the priority the reading implies is set in the same write, with its
+    own timeline entry for the priority.
     `just_stored` says the caller stored `case` in the transaction under way (intake), so
-    nobody else can have changed it: it is updated as held, without reading it again."""
+    nobody else can have changed it: it is updated as held, without reading it again, and
+    without a savepoint of its own (a failure undoes the caller's, as it must anyway)."""
     choices = {"kind": Kind, "scenario": Scenario, "emotion": Emotion}
     lists = {"risks": Risk, "wants": Want}
     values: dict[str, Any] = {}
@@ -494,7 +495,7 @@ def case_record_labels(
             raise Invalid(_("“%(field)s” is not a label.") % {"field": field}, field=field)
     if priority is not None:
         priority = clean_choice(priority, field="priority", choices=list(Priority.values))
-    with transaction.atomic():
+    with transaction.atomic(savepoint=not just_stored):
         if not just_stored:
             case = _locked_case(case, None)
         if actor is not None:

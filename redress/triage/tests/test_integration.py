@@ -8,6 +8,7 @@ import logging
 from datetime import timedelta
 
 import pytest
+from rapidfuzz import fuzz
 
 from redress.accounts.models import Department, Organisation
 from redress.cases.models import Case, CaseEvent, Channel, CloseReason, EventKind, Status
@@ -20,8 +21,11 @@ from redress.triage.demo import demo_routing_rules
 from redress.triage.models import CaseLink, LinkKind, PriorityRule, RoutingRule, TriageRecord
 from redress.triage.selectors import case_triage_view, corrected_cases
 from redress.triage.services import (
+    DUPLICATE_MIN_LENGTH,
+    DUPLICATE_SCORE,
     case_department_accept,
     case_merge_duplicate,
+    comparable_lengths,
     priority_by_rule,
     routing_rule_create,
     text_normalise,
@@ -76,10 +80,11 @@ class TestIntakeReadsTheComplaint:
     ):
         """Triage on intake is paid by every complaint: its statements are counted, so a
         query added by accident (an organisation fetched, a second write of the case)
-        shows here. Its savepoint 2, priority rule 1, labels and priority in one write 4
-        (savepoint 2, update, events: the case was stored in this transaction, so it is
-        not read again), routing rules 1, links 1, record 1. The repeats and duplicates
-        were looked up before the transaction opened, with the reading."""
+        shows here. Its savepoint 2, priority rule 1, labels and priority in one write 2
+        (update, events: the case was stored in this transaction, so it is neither read
+        again nor given a savepoint of its own), routing rules 1, links 1, record 1. The
+        repeats and duplicates were looked up before the transaction opened, with the
+        reading."""
         from redress.intake import services as intake
 
         read_as(emotion="angry")
@@ -88,7 +93,7 @@ class TestIntakeReadsTheComplaint:
         real = intake.case_triage
 
         def counted(**kwargs):  # type: ignore[no-untyped-def]
-            with django_assert_num_queries(10):
+            with django_assert_num_queries(8):
                 calls.append(real(**kwargs))
             return calls[-1]
 
@@ -467,6 +472,16 @@ class TestDuplicates:
             _public("😡😡😡！", phone="13800138003")
             emoji = _public("😡😡😡", phone="13800138004")
         assert self._suggested(late) == [] and self._suggested(emoji) == []
+
+    def test_only_texts_of_a_length_that_can_score_are_compared(self):
+        """The length bounds read out of the database hold every text that can reach
+        DUPLICATE_SCORE, and (within a character of rounding) no other."""
+        for length in range(DUPLICATE_MIN_LENGTH, 400):
+            shortest, longest = comparable_lengths(length)
+            reach = [other for other in range(1, 600)
+                     if fuzz.ratio("字" * length, "字" * other) >= DUPLICATE_SCORE]
+            assert shortest <= min(reach) <= shortest + 1
+            assert longest - 1 <= max(reach) <= longest
 
     def test_text_normalise(self):
         assert text_normalise("Ｗｉ－Ｆｉ 坏了！😡\x00\n") == "wifi坏了"
