@@ -113,16 +113,18 @@ def policy_for(*, priority: str, channel: str, scenario: str = "") -> SlaPolicy:
     raise Invalid(_("No SLA policy applies and no default policy exists."), field="policy")
 
 
+def _policies_load() -> list[SlaPolicy]:
+    return list(SlaPolicy.objects.select_related("calendar").order_by("rank", "id"))
+
+
 def _policies() -> list[SlaPolicy]:
-    policies = cached("sla_policies", lambda: list(
-        SlaPolicy.objects.select_related("calendar").order_by("rank", "id")))
+    policies = cached("sla_policies", _policies_load)
     if not policies:
         # A default always exists: an emptied table (a restore, a flushed test database)
         # gets the starting set again rather than refusing every complaint. Creating them
         # changes the settings' token, so the next read loads them.
         install_defaults(BusinessCalendar, WorkingHours, SlaPolicy)
-        policies = cached("sla_policies", lambda: list(
-            SlaPolicy.objects.select_related("calendar").order_by("rank", "id")))
+        policies = cached("sla_policies", _policies_load)
     return policies
 
 
