@@ -37,7 +37,7 @@ from redress.triage.corpus import EMOTIONS, KINDS, MULTI, RISKS, SCENARIOS, WANT
 from redress.triage.normalise import Text, normalise
 from redress.triage.rules import FEATURE_NAMES, Hit, rule_features, rule_hits
 
-MODEL_VERSION = 7  # 7: no risks on praise or suggestions, thresholds chosen with that rule
+MODEL_VERSION = 7  # 7: no risks on praise or suggestions; narrower 新闻 and 贴满
 MODES = ("combined", "tfidf", "rules")
 RULE_WEIGHT = 0.3
 POLARITY_WEIGHT = 1.0

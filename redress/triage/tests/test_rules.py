@@ -104,6 +104,8 @@ class TestFalseAlarms:
         ("柜员反复劝说我买一款保险", "risk:repeat"),
         ("The bill is three times the usual amount.", "risk:repeat"),
         ("Switched to your green tariff in May and the bill went up.", "risk:churn"),
+        ("我自己就是做新闻的，知道一线员工不容易", "risk:legal_media"),
+        ("外箱贴满了易碎标签，杯子还是碎了", "risk:legal_media"),
     ])
     def test_words_that_only_look_like_a_risk(self, text, rule):
         assert active(text, rule) == []
@@ -121,6 +123,8 @@ class TestFalseAlarms:
          "every parent will hear"),
         ("I'm porting out tomorrow.", "risk:churn", "porting out"),
         ("说了多少遍了还修不好", "risk:repeat", "说了多少遍"),
+        ("再不处理我就找新闻媒体", "risk:legal_media", "新闻"),
+        ("照片我打印出来贴满整个小区", "risk:legal_media", "贴满整个"),
         ("Third order this year that turned up like this.", "risk:repeat", "Third order"),
     ])
     def test_words_that_are_a_risk(self, text, rule, cue):
