@@ -4,10 +4,12 @@ first, and a text search that finds what `icontains` would, through the index.""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from redress.cases import selectors
+from redress.cases import search, selectors
 from redress.cases.models import Case
-from redress.cases.search import query_phrases, search_terms
+from redress.cases.search import index_cases, matching_case_ids, query_phrases, search_terms
 from redress.cases.selectors import QueueFilters, case_queue, case_queue_page, text_search
 from redress.cases.services import CustomerDetails, case_create
 from redress.common import clock
@@ -120,11 +122,51 @@ class TestTextSearch:
                                                      monkeypatch):
         made = _cases(department, 15)
         narrow = _search(supervisor, "空调")
+        refused = _search(supervisor, "REFUSED")
         monkeypatch.setattr(selectors, "SEARCH_ID_LIMIT", 2)
         assert text_search("空调").broad and not text_search("c7@example.com").broad
         assert _search(supervisor, "空调") == narrow
         assert narrow == {c.pk for c in made if "空调" in c.description}
+        # Words with case are still found whatever their case when walking.
+        assert text_search("REFUSED").broad and _search(supervisor, "REFUSED") == refused
+        assert refused == {c.pk for c in made if "refused" in c.description}
         search = text_search("空调")
         page = case_queue_page(case_queue(user=supervisor, filters=QueueFilters(q="空调"),
                                           search=search), size=50, count=not search.broad)
         assert page.total is None and {c.pk for c in page.cases} == narrow
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search index")
+class TestPostgresSearchIndex:
+    def test_the_index_is_of_the_stored_vector(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s "
+                           "AND indexdef ILIKE %s", [search.PG_TABLE, "%USING gin%"])
+            definitions = [row[0] for row in cursor.fetchall()]
+        assert len(definitions) == 1 and definitions[0].endswith("USING gin (vector)")
+
+    def test_a_case_indexed_again_is_found_by_its_new_words_only(self, department,
+                                                                 supervisor):
+        made = _cases(department, 10)
+        case = made[2]  # "The refund was refused twice"
+        index_cases([(case.pk, search_terms("菜里有头发 the soup was cold", "ORD-99"))])
+        assert case.pk not in _search(supervisor, "refused")
+        assert case.pk in _search(supervisor, "里有头")
+        assert case.pk in _search(supervisor, "soup") and case.pk in _search(supervisor, "cold")
+        # The other cases are found as before, as icontains finds them.
+        assert _search(supervisor, "头发") == {c.pk for c in made if "头发" in c.description
+                                              } | {case.pk}
+
+    def test_a_word_its_statistics_show_in_many_cases_is_not_counted(self, department):
+        made = _cases(department, 40)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {search.PG_TABLE}")
+        with CaptureQueriesContext(connection) as captured:
+            ids, count = matching_case_ids("空调", limit=3)
+        assert (ids, count) == (None, 4)
+        assert not any(q["sql"].startswith("SELECT case_id") for q in captured.captured_queries)
+        # A word the statistics do not know is counted, and so are several words.
+        assert matching_case_ids("13800130007", limit=3) == ([made[7].pk], 1)
+        ids, count = matching_case_ids("空调 前台", limit=30)
+        assert ids is not None and set(ids) == {
+            c.pk for c in made if "空调" in c.description and "前台" in c.description}
