@@ -733,7 +733,9 @@ class Story:
         self.sqlite = sqlite
         # rng.randint and rng.choice go through two layers of Python each; this is the
         # method they end in, so the same seed still tells the same history.
-        self.below = self.rng._randbelow  # type: ignore[attr-defined]
+        self.below = below = self.rng._randbelow  # type: ignore[attr-defined]
+        # random.randint(a, b) draws exactly this, without its two layers.
+        self.randint: Callable[[int, int], int] = lambda a, b: a + below(b - a + 1)
         # Tracking codes: random bytes fetched a few thousand at a time (one system call
         # per case was a measurable part of a case's cost).
         self.tokens: list[str] = []
@@ -1984,18 +1986,7 @@ class Story:
         kind = c.scenario.order
         if not kind or c.scenario.kind == "invalid" or self.rng.random() < 0.3:
             return ""
-        # demo_content.order_reference, with the day from the tables.
-        below = self.below
-        day = self.local_day(c.received)
-        if kind == "bill":
-            return f"CWF{day[:4]}{day[5:7]}{day[8:]}{1 + below(9999):04d}"
-        if kind == "takeaway":
-            return f"TK{day[:4]}{day[5:7]}{day[8:]}{below(1_000_000):06d}"
-        if kind == "booking":
-            return f"YL{10_000_000 + below(90_000_000)}"
-        if kind == "fee":
-            return f"AJ-WYF-{day[:4]}-{1 + below(99_999):05d}"
-        return f"BX{day[:4]}{day[5:7]}{day[8:]}{1 + below(999):03d}"
+        return self.content.order_reference_on(kind, self.local_day(c.received), self.randint)
 
     # --- batches -------------------------------------------------------------------------
 

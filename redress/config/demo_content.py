@@ -9,6 +9,7 @@ customer's own language, not interface strings, so they are not marked for trans
 """
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -1111,12 +1112,19 @@ INTERNAL_NOTES = (
 def order_reference(kind: str, day: date, rng: random.Random) -> str:
     """An order, bill, booking or policy number of the kind a scenario names, as the
     businesses of the demo write them."""
+    return order_reference_on(kind, day.isoformat(), rng.randint)
+
+
+def order_reference_on(kind: str, day: str, randint: Callable[[int, int], int]) -> str:
+    """`order_reference` for a day written YYYY-MM-DD and a `random.randint`-like draw:
+    what bench/generate.py has at hand for each of a million cases."""
+    digits = day[:4] + day[5:7] + day[8:]
     if kind == "bill":
-        return f"CWF{day:%Y%m%d}{rng.randint(1, 9999):04d}"
+        return f"CWF{digits}{randint(1, 9999):04d}"
     if kind == "takeaway":
-        return f"TK{day:%Y%m%d}{rng.randint(0, 999_999):06d}"
+        return f"TK{digits}{randint(0, 999_999):06d}"
     if kind == "booking":
-        return f"YL{rng.randint(10_000_000, 99_999_999)}"
+        return f"YL{randint(10_000_000, 99_999_999)}"
     if kind == "fee":
-        return f"AJ-WYF-{day:%Y}-{rng.randint(1, 99_999):05d}"
-    return f"BX{day:%Y%m%d}{rng.randint(1, 999):03d}"
+        return f"AJ-WYF-{day[:4]}-{randint(1, 99_999):05d}"
+    return f"BX{digits}{randint(1, 999):03d}"
