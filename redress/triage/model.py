@@ -383,7 +383,7 @@ class TriageModel:
         if self.mode != "combined":
             return set()
         kind_p = probabilities.get("kind", {})
-        complaint = bool(kind_p) and max(kind_p, key=kind_p.__getitem__) == "complaint"
+        complaint = _likeliest(kind_p) == "complaint"
         out = set()
         for hit in item.hits:
             if hit.rule.startswith("risk:") and not hit.negated:
@@ -396,12 +396,12 @@ class TriageModel:
     def _decide(self, item: Parsed, probabilities: dict[str, dict[str, float]], *,
                 cues: bool) -> Prediction:
         kind_p = probabilities["kind"]
-        kind = max(kind_p, key=kind_p.__getitem__)
+        kind = _likeliest(kind_p)
         emotion_p = probabilities["emotion"]
-        emotion = max(emotion_p, key=emotion_p.__getitem__)
+        emotion = _likeliest(emotion_p)
         if kind == "complaint":
             scenario_p = probabilities["scenario"]
-            scenario = max(scenario_p, key=scenario_p.__getitem__)
+            scenario = _likeliest(scenario_p)
             scenario_confidence = scenario_p[scenario] * kind_p["complaint"]
         else:
             scenario, scenario_confidence = "none", 1.0 - kind_p.get("complaint", 0.0)
@@ -522,6 +522,7 @@ def _stable(value: str) -> str:
 
 
 def _likeliest(probabilities: dict[str, float]) -> str:
+    """The label a head gives the highest probability ("" for a head not read)."""
     return max(probabilities, key=probabilities.__getitem__) if probabilities else ""
 
 
