@@ -251,7 +251,7 @@ def _duplicates_of(
     # organisation would let the database start from every case of the window instead.
     # The first is written out: every complaint pays for it, and building it with the
     # ORM cost five times what the database does.
-    table = TriageRecord._meta.db_table
+    table = connection.ops.quote_name(TriageRecord._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, length(text_key) FROM {table} WHERE case_id <> %s "  # noqa: S608
