@@ -473,6 +473,45 @@ class TestDuplicates:
             emoji = _public("😡😡😡", phone="13800138004")
         assert self._suggested(late) == [] and self._suggested(emoji) == []
 
+    def test_received_long_before_an_earlier_stored_one_is_not(
+        self, agent, department, read_as, moment, settings
+    ):
+        """The window lies on both sides of the new complaint's moment: a letter
+        recorded today with the day it was really received is compared with the cases
+        received around that day, not with today's."""
+        settings.REDRESS_DUPLICATE_WINDOW_HOURS = 24
+        read_as()
+        with moment(at(2026, 11, 24, 10, 0)):
+            today = _public(phone="13800138000")
+            old_letter = _staff(agent, channel=Channel.LETTER,
+                                received_at=at(2026, 11, 21, 10, 0))
+            this_morning = _staff(agent, channel=Channel.LETTER,
+                                  received_at=at(2026, 11, 24, 8, 0))
+        assert self._suggested(old_letter) == []
+        assert self._suggested(this_morning) == [today.reference]
+
+    def test_not_from_another_organisation_nor_one_merged_already(
+        self, agent, department, read_as, moment
+    ):
+        from redress.cases.services import case_create
+        from redress.triage.services import case_triage
+
+        read_as()
+        elsewhere = Department.objects.create(
+            organisation=Organisation.objects.create(name="别家"), name="前台")
+        with moment(at(2026, 11, 24, 10, 0)):
+            theirs = case_triage(case=case_create(
+                channel=Channel.PHONE, description=WORDS, department=elsewhere,
+                customer=CustomerDetails(name="王", phone="13900000000")))
+            first = _public(phone="13800138000")
+            second = _public(phone="13800138001")
+        assert self._suggested(second) == [first.reference]
+        with moment(at(2026, 11, 24, 10, 30)):
+            case_merge_duplicate(case=second, into=first, actor=agent)
+            third = _public(phone="13800138002")
+        assert self._suggested(third) == [first.reference]
+        assert TriageRecord.objects.filter(case=theirs).exists()
+
     def test_only_texts_of_a_length_that_can_score_are_compared(self):
         """The length bounds read out of the database hold every text that can reach
         DUPLICATE_SCORE, and (within a character of rounding) no other."""
