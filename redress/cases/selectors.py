@@ -199,8 +199,10 @@ def case_queue_page(cases: QuerySet[Case], *, older_than: str = "", newer_than: 
 def case_get_for(*, user: User, reference: str) -> Case:
     """The case with this reference if `user` may see it; `NotFound` otherwise, so a
     reference outside one's departments reveals nothing."""
+    # The organisation too: the case page's sections ask for its name and time zone.
     case = (
-        Case.objects.select_related("customer", "owner", "department", "created_by")
+        Case.objects.select_related("customer", "owner", "department__organisation",
+                                    "created_by")
         .filter(reference=reference).first()
     )
     if case is None or not case_visible_to(user, case):

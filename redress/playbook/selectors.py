@@ -1,6 +1,7 @@
 """Reads of the playbook app."""
 
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -37,11 +38,15 @@ def case_answer_filters(case: Case, *, same_language: bool = True) -> search.Fil
     )
 
 
-def case_answer_suggestions(*, case: Case, limit: int = SUGGESTIONS) -> list[Article]:
+def case_answer_suggestions(
+    *, case: Case, limit: int = SUGGESTIONS, used: Iterable[int] | None = None
+) -> list[Article]:
     """The standard answers that best match what the customer wrote (and what staff have
-    recorded of their needs), in the customer's language, leaving out those already used."""
+    recorded of their needs), in the customer's language, leaving out those already used
+    (`used`: their ids, when the caller has read the case's links already)."""
     used = tuple(
         ArticleCaseLink.objects.filter(case=case).values_list("article_id", flat=True)
+        if used is None else used
     )
     text = " ".join(part for part in (case.description, case.needs, case.facts) if part)
     filters = case_answer_filters(case)

@@ -4,6 +4,8 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
+
 from redress.accounts.models import Department, User
 from redress.cases.models import (
     Case,
@@ -144,10 +146,13 @@ def case_triage_view(*, case: Case, user: User | None = None) -> TriageView:
     department, and the cases linked to this one in either direction."""
     record = (TriageRecord.objects.select_related("suggested_department", "case")
               .filter(case=case).first())
-    outgoing = list(CaseLink.objects.filter(case=case).select_related("other")
-                    .order_by("-other__received_at"))
-    incoming = list(CaseLink.objects.filter(other=case).select_related("case")
-                    .order_by("-case__received_at"))
+    links = list(CaseLink.objects.filter(Q(case=case) | Q(other=case))
+                 .select_related("case", "other"))
+    # Each list newest first, by when the case at the other end was received.
+    outgoing = sorted((x for x in links if x.case_id == case.pk),
+                      key=lambda x: x.other.received_at, reverse=True)
+    incoming = sorted((x for x in links if x.other_id == case.pk),
+                      key=lambda x: x.case.received_at, reverse=True)
     return TriageView(
         record=record,
         labels=label_cues(case, record),

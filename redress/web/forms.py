@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from redress.accounts.models import User
 from redress.cases.models import STAFF_RECORDED_CHANNELS, Channel, CloseReason, Priority, Status
 from redress.cases.validation import DESCRIPTION_MAX
+from redress.web.form_base import WebForm
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(WebForm):
     description = forms.CharField(
         label=_("What went wrong?"), widget=forms.Textarea(attrs={"rows": 6}),
         strip=False, max_length=DESCRIPTION_MAX,
@@ -22,7 +23,7 @@ class ComplaintForm(forms.Form):
                                 required=False)
 
 
-class StaffCaseForm(forms.Form):
+class StaffCaseForm(WebForm):
     channel = forms.ChoiceField(
         label=_("Channel"),
         choices=[(c.value, c.label) for c in STAFF_RECORDED_CHANNELS],
@@ -48,7 +49,7 @@ class StaffCaseForm(forms.Form):
                                  choices=[("", _("By the reading (triage)")), *Priority.choices])
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(WebForm):
     to = forms.ChoiceField(choices=Status.choices)
     version = forms.IntegerField()
     message = forms.CharField(label=_("Message to the customer"), required=False, strip=False,
@@ -71,7 +72,7 @@ class TransitionForm(forms.Form):
         return value if value else None
 
 
-class HandoverForm(forms.Form):
+class HandoverForm(WebForm):
     to_user = forms.ModelChoiceField(label=_("Hand over to"), queryset=User.objects.none())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -85,14 +86,14 @@ class HandoverForm(forms.Form):
         )
 
 
-class MessageForm(forms.Form):
+class MessageForm(WebForm):
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}),
                            strip=False)
     to_customer = forms.BooleanField(label=_("Send to the customer"), required=False,
                                      initial=True)
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(WebForm):
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All statuses")), *Status.choices])
@@ -108,7 +109,7 @@ class QueueFilterForm(forms.Form):
     ])
 
 
-class AgreedDeadlineForm(forms.Form):
+class AgreedDeadlineForm(WebForm):
     due = forms.DateTimeField(
         label=_("Promised reply by"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),

@@ -7,12 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from redress.web.form_base import WebForm
+
 # The GET parameters of every insights page and export: those of the API's insights
 # endpoints.
 FILTER_NAMES = ("from", "to", "department", "location", "channel", "scenario")
 
 
-class InsightFilterForm(forms.Form):
+class InsightFilterForm(WebForm):
     """The dashboard's filters (FILTER_NAMES) as typed or picked.
 
     Department, channel and scenario are offered as lists but parsed as plain values, so
@@ -51,7 +53,7 @@ class InsightFilterForm(forms.Form):
             self.fields[name].widget.choices = listed  # type: ignore[attr-defined]
 
 
-class ReportForm(forms.Form):
+class ReportForm(WebForm):
     month = forms.DateField(
         label=_("Month"), input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),

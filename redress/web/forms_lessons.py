@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from redress.accounts.models import User
 from redress.lessons.models import Accepted, ActionKind, ActionStatus, CauseCategory
+from redress.web.form_base import WebForm
 
 
-class RootCauseForm(forms.Form):
+class RootCauseForm(WebForm):
     category = forms.ChoiceField(label=_("Cause"), required=False,
                                  choices=[("", "—"), *CauseCategory.choices])
     detail = forms.CharField(label=_("What went wrong"), required=False, strip=False,
@@ -35,13 +36,13 @@ class RootCauseForm(forms.Form):
         ]
 
 
-class ProblemForm(forms.Form):
+class ProblemForm(WebForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, strip=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ActionForm(forms.Form):
+class ActionForm(WebForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActionKind.choices)
     description = forms.CharField(label=_("What will be done"), strip=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
@@ -55,5 +56,5 @@ class ActionForm(forms.Form):
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
 
 
-class ActionStatusForm(forms.Form):
+class ActionStatusForm(WebForm):
     status = forms.ChoiceField(choices=ActionStatus.choices)

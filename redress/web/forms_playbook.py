@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from redress.cases.models import Emotion, Kind, Risk, Scenario, Want
 from redress.playbook.models import FordStep
+from redress.web.form_base import WebForm
 
 NOT_READ = ("", _("not read yet"))
 
 
-class LabelsForm(forms.Form):
+class LabelsForm(WebForm):
     """How the complaint reads (TAXONOMY.md), as the person handling it corrects it."""
 
     kind = forms.ChoiceField(label=_("Kind"), required=False,
@@ -31,6 +32,6 @@ class LabelsForm(forms.Form):
         return {field: self.cleaned_data[field] for field in self.fields}
 
 
-class FordForm(forms.Form):
+class FordForm(WebForm):
     step = forms.ChoiceField(choices=FordStep.choices)
     done = forms.BooleanField(required=False)

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from redress.web.form_base import WebForm
 
-class MergeForm(forms.Form):
+
+class MergeForm(WebForm):
     into = forms.CharField(label=_("Merge into case"), max_length=20)

@@ -48,7 +48,8 @@ def case_page_context(request: HttpRequest, case: Case, user: User) -> dict[str,
     query = _query(request, "aq") if request.method == "GET" else ""
     links = list(case_answer_links(case=case))
     return {
-        "answer_suggestions": case_answer_suggestions(case=case),
+        "answer_suggestions": case_answer_suggestions(
+            case=case, used=[link.article_id for link in links]),
         "answer_links": links,
         "answer_linked_ids": {link.article_id for link in links},
         "answer_query": query,

@@ -74,6 +74,7 @@ def _panel(
     user = _staff(request)
     template = "web/console/_case_panel.html" if request.htmx else "web/console/case.html"  # type: ignore[attr-defined]
     targets = lifecycle.allowed_targets(case.status, case.status_before_wait)
+    clocks = case_clocks(case=case)
     return render(request, template, {
         "case": case,
         "timeline": case_timeline(case=case),
@@ -84,12 +85,12 @@ def _panel(
             colleagues=_colleagues(case), initial={"version": case.version}
         ),
         "message_form": MessageForm(),
-        "clocks": case_clocks(case=case),
+        "clocks": clocks,
         "agree_form": AgreedDeadlineForm(),
         "reopen": case.status in (Status.RESOLVED, Status.FOLLOW_UP),
         # Each app's section of the page brings its own context.
         **remedies.case_page_context(request, case, user),
-        **playbook.case_page_context(request, case, user),
+        **playbook.case_page_context(request, case, user, clocks=clocks),
         **answers.case_page_context(request, case, user),
         **followup.case_page_context(request, case, user),
         **lessons.case_page_context(request, case, user),

@@ -18,7 +18,7 @@ from redress.common.errors import DomainError
 from redress.playbook.drafts import DraftFacts, reply_draft
 from redress.playbook.selectors import case_guidance
 from redress.playbook.services import ford_step_tick, ford_step_untick
-from redress.sla.selectors import ClockView, case_clocks
+from redress.sla.selectors import ClockView
 from redress.web.forms_playbook import FordForm, LabelsForm
 
 
@@ -31,8 +31,7 @@ def _draft_deadline(clocks: ClockView | None) -> datetime | None:
     return due if due > clock.now() else None
 
 
-def _draft(case: Case, user: User) -> str:
-    clocks = case_clocks(case=case)
+def _draft(case: Case, user: User, clocks: ClockView | None) -> str:
     organisation = case.department.organisation if case.department else None
     return reply_draft(DraftFacts(
         language=case.language,
@@ -55,15 +54,17 @@ def _draft(case: Case, user: User) -> str:
     ))
 
 
-def case_page_context(request: HttpRequest, case: Case, user: User) -> dict[str, Any]:
-    """What the case page's playbook section needs."""
+def case_page_context(request: HttpRequest, case: Case, user: User, *,
+                      clocks: ClockView | None) -> dict[str, Any]:
+    """What the case page's playbook section needs; `clocks` as the page read them
+    (`case_clocks`), for the draft's promised time."""
     return {
         "guidance": case_guidance(case=case),
         "labels_form": LabelsForm(initial={
             "kind": case.kind, "scenario": case.scenario, "emotion": case.emotion,
             "risks": case.risks, "wants": case.wants,
         }),
-        "reply_draft": _draft(case, user),
+        "reply_draft": _draft(case, user, clocks),
     }
 
 
