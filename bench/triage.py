@@ -139,6 +139,7 @@ def intake_overhead(texts: list[str]) -> dict[str, float]:
     routing, links and record inside it (`case_triage`); beside the whole submission."""
     from django.core.management import call_command
     from django.db import connection
+    from measuring import statements_counted
 
     from redress.accounts.models import Department, Organisation
     from redress.intake import services as intake
@@ -150,31 +151,21 @@ def intake_overhead(texts: list[str]) -> dict[str, float]:
     inside_ms: list[float] = []
     queries: list[int] = []
     real_ahead, real_inside = intake.triage_read_ahead, intake.case_triage
-    # Statements are counted by a wrapper that only adds one: capturing them the way the
-    # tests do also formats each statement with its parameters (on SQLite one more
-    # query per statement), which would be timed as triage's own cost.
-    statements = [0]
-
-    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        statements[0] += 1
-        return execute(sql, params, many, context)
 
     def timed_ahead(*args, **kwargs):  # type: ignore[no-untyped-def]
-        statements[0] = 0
         started = time.perf_counter()
-        with connection.execute_wrapper(count):
+        with statements_counted(connection) as counted:
             read = real_ahead(*args, **kwargs)
         ahead_ms.append((time.perf_counter() - started) * 1000)
-        queries.append(statements[0])
+        queries.append(counted[0])
         return read
 
     def timed_inside(**kwargs):  # type: ignore[no-untyped-def]
-        statements[0] = 0
         started = time.perf_counter()
-        with connection.execute_wrapper(count):
+        with statements_counted(connection) as counted:
             case = real_inside(**kwargs)
         inside_ms.append((time.perf_counter() - started) * 1000)
-        queries[-1] += statements[0]
+        queries[-1] += counted[0]
         return case
 
     intake.triage_read_ahead, intake.case_triage = timed_ahead, timed_inside
