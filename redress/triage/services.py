@@ -13,7 +13,7 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -192,16 +192,28 @@ class Contact:
                    customer.external_id.strip(), case.received_at, organisation_id)
 
 
+def _tables(*models: type[Any]) -> list[str]:
+    return [connection.ops.quote_name(model._meta.db_table) for model in models]
+
+
+def _in_organisation(organisation_id: int | None) -> tuple[str, list[int]]:
+    """The condition on a joined department `d` that its case is of this organisation; a
+    case with no department belongs to no organisation, so None matches None."""
+    if organisation_id is None:
+        return "d.organisation_id IS NULL", []
+    return "d.organisation_id = %s", [organisation_id]
+
+
 def _repeats_of(contact: Contact, exclude: int | None = None) -> list[int]:
     """Earlier cases of the same customer (the same phone, e-mail or external id, whoever
-    recorded them) received within the repeat window, in the same organisation.
+    recorded them) received within the repeat window, in the same organisation, the
+    latest first (at most 20).
 
-    The query starts from the customer's contact details (each indexed) and reads only
-    that person's cases; the window and the organisation are checked here. Filtering on
-    them in SQL made SQLite walk every case of the organisation in the window instead, a
-    cost that grew with the day's volume. The statement is written out: every complaint
-    with contact details pays for it, and building it with the ORM cost three times what
-    the database does."""
+    Written out, as `_duplicates_of` is, and in the same two steps: the customer's
+    latest cases first (through the contact details, each indexed), then the window and
+    the organisation. Filtering on them beside the contact details made SQLite walk
+    every case of the organisation in the window instead, a cost that grew with the
+    day's volume."""
     same: list[str] = []
     params: list[Any] = []
     if contact.phone:
@@ -215,33 +227,22 @@ def _repeats_of(contact: Contact, exclude: int | None = None) -> list[int]:
         params.append(contact.external_id)
     if not same:
         return []
-    quote = connection.ops.quote_name
-    cases, customers, departments = (quote(model._meta.db_table)
-                                     for model in (Case, Customer, Department))
+    cases, customers, departments = _tables(Case, Customer, Department)
+    organisation, organisation_params = _in_organisation(contact.organisation_id)
+    since = contact.received_at - timedelta(days=settings.REDRESS_REPEAT_WINDOW_DAYS)
+    adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT c.id, c.received_at, d.organisation_id FROM {cases} c "  # noqa: S608
-            f"LEFT OUTER JOIN {departments} d ON d.id = c.department_id "
-            f"WHERE c.customer_id IN (SELECT id FROM {customers} WHERE {' OR '.join(same)}) "
-            "AND c.id <> %s ORDER BY c.id DESC LIMIT %s",
-            [*params, -1 if exclude is None else exclude, REPEAT_CANDIDATES])
-        earlier = cursor.fetchall()
-    since = contact.received_at - timedelta(days=settings.REDRESS_REPEAT_WINDOW_DAYS)
-    found = sorted(
-        ((received, pk) for pk, received, organisation in _in_utc(earlier)
-         # A case with no department belongs to no organisation: None matches None.
-         if since <= received <= contact.received_at
-         and organisation == contact.organisation_id),
-        reverse=True,
-    )
-    return [pk for _received, pk in found[:20]]
-
-
-def _in_utc(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """Rows read by a written-out statement whose second column is a moment: SQLite gives
-    it without its zone (Django stores UTC there), PostgreSQL with it."""
-    return [(first, moment if moment.tzinfo else moment.replace(tzinfo=UTC), *rest)
-            for first, moment, *rest in rows]
+            "SELECT r.id FROM ("  # noqa: S608
+            f"SELECT id, received_at, department_id FROM {cases} WHERE customer_id IN "
+            f"(SELECT id FROM {customers} WHERE {' OR '.join(same)}) AND id <> %s "
+            "ORDER BY id DESC LIMIT %s) r "
+            f"LEFT OUTER JOIN {departments} d ON d.id = r.department_id "
+            f"WHERE r.received_at BETWEEN %s AND %s AND {organisation} "
+            "ORDER BY r.received_at DESC, r.id DESC LIMIT 20",
+            [*params, -1 if exclude is None else exclude, REPEAT_CANDIDATES,
+             adapt(since), adapt(contact.received_at), *organisation_params])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _duplicates_of(
@@ -266,12 +267,9 @@ def _duplicates_of(
     # first, by id (their lengths only), and only then joined to their cases and
     # filtered: with the window and the organisation beside the limit the database could
     # start from every case of the window instead.
-    quote = connection.ops.quote_name
-    readings, cases, departments = (quote(model._meta.db_table)
-                                    for model in (TriageRecord, Case, Department))
+    readings, cases, departments = _tables(TriageRecord, Case, Department)
     adapt = connection.ops.adapt_datetimefield_value
-    organisation = ("d.organisation_id IS NULL" if contact.organisation_id is None
-                    else "d.organisation_id = %s")
+    organisation, organisation_params = _in_organisation(contact.organisation_id)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT r.case_id, t.text_key FROM ("  # noqa: S608
@@ -284,7 +282,7 @@ def _duplicates_of(
             f"AND c.close_reason <> %s AND {organisation} ORDER BY r.id DESC",
             [-1 if exclude is None else exclude, DUPLICATE_CANDIDATES, shortest, longest,
              adapt(earliest), adapt(latest), CloseReason.DUPLICATE.value,
-             *([] if contact.organisation_id is None else [contact.organisation_id])])
+             *organisation_params])
         candidates = cursor.fetchall()
     if not candidates:
         return []
