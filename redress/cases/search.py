@@ -123,15 +123,19 @@ def pg_plan_settings(**settings: str) -> Iterator[None]:
         yield
 
 
-def _pg_estimate(cursor: CursorWrapper, query: str, params: list[str]) -> float:
-    """The planner's estimate of the search rows matching `query` (a tsquery)."""
+def _pg_estimates(cursor: CursorWrapper, query: str, params: list[str]) -> tuple[float, float]:
+    """The planner's estimates of the search rows matching `query` (a tsquery) and of
+    those matching a word it has no statistics for, in one statement."""
+    unknown = "to_tsquery('simple', %s)"
     cursor.execute(
-        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {PG_TABLE} WHERE vector @@ ({query})",  # noqa: S608
-        params)
+        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {PG_TABLE} WHERE vector @@ ({query}) "  # noqa: S608
+        f"UNION ALL SELECT 1 FROM {PG_TABLE} WHERE vector @@ ({unknown})",
+        [*params, _PG_UNKNOWN_WORD])
     plan = cursor.fetchone()[0]
     if isinstance(plan, str):
         plan = json.loads(plan)
-    return float(plan[0]["Plan"]["Plan Rows"])
+    matches, unknown_matches = (float(part["Plan Rows"]) for part in plan[0]["Plan"]["Plans"])
+    return matches, unknown_matches
 
 
 def _pg_matching(phrases: list[list[str]], limit: int) -> list[int] | None:
@@ -143,8 +147,7 @@ def _pg_matching(phrases: list[list[str]], limit: int) -> list[int] | None:
         # Not for several words or a phrase, whose estimate multiplies their shares as if
         # they were independent, which they are not.
         with connection.cursor() as cursor:
-            matches = _pg_estimate(cursor, expression, params)
-            unknown = _pg_estimate(cursor, "to_tsquery('simple', %s)", [_PG_UNKNOWN_WORD])
+            matches, unknown = _pg_estimates(cursor, expression, params)
         if matches > max(2 * limit, unknown):
             return None
     # The index, whatever the estimate: a sequential scan that meets fewer matches than
