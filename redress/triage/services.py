@@ -380,7 +380,8 @@ def _triage(case: Case, explicit_priority: bool, read_ahead: ReadAhead | None) -
     else:  # not read ahead, or the stored text is not the text that was read
         reading = engine.triage_text(case.description)
     read_ms = (time.perf_counter() - started) * 1000
-    text_key = text_normalise(case.description)[:COMPARE_CHARS]
+    normalised = text_normalise(case.description)
+    text_key = normalised[:COMPARE_CHARS]  # what duplicates are compared on
     labels = reading.labels()
     contact = Contact.of(case, organisation_id)
     if (read_ahead is not None and read_ahead.contact == contact
@@ -400,7 +401,7 @@ def _triage(case: Case, explicit_priority: bool, read_ahead: ReadAhead | None) -
                               priority=rule_priority or None, just_stored=True)
     routing = (routing_suggest(organisation=organisation_id, labels=labels,
                                text=case.description, location=case.location,
-                               normalised=text_key)
+                               normalised=normalised)
                if organisation_id else None)
     if (routing is not None and settings.REDRESS_TRIAGE_AUTO_ROUTE
             and landed_in is not None and landed_in.is_default_intake):

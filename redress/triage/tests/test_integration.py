@@ -21,6 +21,7 @@ from redress.triage.demo import demo_routing_rules
 from redress.triage.models import CaseLink, LinkKind, PriorityRule, RoutingRule, TriageRecord
 from redress.triage.selectors import case_triage_view, corrected_cases
 from redress.triage.services import (
+    COMPARE_CHARS,
     DUPLICATE_MIN_LENGTH,
     DUPLICATE_SCORE,
     case_department_accept,
@@ -280,6 +281,18 @@ class TestRouting:
             unsafe = _public("吃完拉肚子", phone="13800138000")
         assert self._suggested(calm) is None
         assert self._suggested(unsafe) == kitchen
+
+    def test_a_keyword_far_into_a_long_letter(self, organisation, department, kitchen,
+                                              read_as, moment):
+        """The whole complaint is searched for the keywords, not only the beginning that
+        duplicates are compared on."""
+        self._rule(organisation, kitchen, keywords="后厨")
+        read_as()
+        letter = "我们一家四口上周六晚上在贵店用餐，" * 80 + "最后我想说，后厨的卫生必须整改。"
+        assert len(text_normalise(letter)) > COMPARE_CHARS
+        with moment(at(2026, 11, 24, 10, 0)):
+            case = _public(letter)
+        assert self._suggested(case) == kitchen
 
     def test_by_any_keyword_ignoring_case_width_and_spacing(
         self, organisation, department, kitchen, read_as, moment
