@@ -7,7 +7,10 @@ rule hits of rules.py (negated hits apart) as extra columns.
 Heads, all logistic regressions with balanced class weights:
 - kind (4 classes), emotion (6), scenario (3 classes, trained on complaints only: a message
   that is not a complaint has scenario `none`),
-- one binary head per risk and per want; its threshold is chosen on out-of-fold
+- one binary head per risk and per want; a want's head learns from the n-grams scaled by
+  how much more often each occurs in messages asking for it than in the others (the
+  log-count ratio of Wang and Manning's NB-SVM), folded back into its weights afterwards;
+  its threshold is chosen on out-of-fold
   predictions of the training data (risks: the best F2, recall
   weighing more, counting the risks the rules force on; wants: the best F1).
 
@@ -37,13 +40,18 @@ from redress.triage.corpus import EMOTIONS, KINDS, MULTI, RISKS, SCENARIOS, WANT
 from redress.triage.normalise import Text, normalise
 from redress.triage.rules import FEATURE_NAMES, Hit, rule_features, rule_hits
 
-MODEL_VERSION = 7  # 7: no risks on praise or suggestions; narrower 新闻 and 贴满
+MODEL_VERSION = 8  # 8: wants learn from log-count-ratio-scaled features
 MODES = ("combined", "tfidf", "rules")
 RULE_WEIGHT = 0.3
 POLARITY_WEIGHT = 1.0
 C_VALUE = 30.0
 COMPLAINT_SCENARIOS = ("product_defect", "process_system", "human_error")
 TEXT_ONLY_HEADS = frozenset({"scenario"})  # learned from the n-grams alone
+# Five-fold cross-validation on the training part (2,085 examples): wants micro-F1
+# 0.765 → 0.780 with the scaling, about the same for smoothing 0.5 to 2; the risks lost
+# recall for precision (F2 0.878 → 0.869), and kind, scenario and emotion did not gain.
+RATIO_SCALED_PREFIX = "wants:"
+RATIO_SMOOTHING = 1.0
 FORCE_FLOOR = 0.2
 # A missed hazard or threat costs more than a false flag. Held-out fifth of 2,454 examples:
 # beta 1.0 → R 0.88 P 0.88; 1.5 → R 0.93 P 0.78; 2.0 → R 0.94 P 0.75.
@@ -258,6 +266,7 @@ class TriageModel:
         return scores
 
     def _fit_once(self, examples: Sequence[Example], parsed: Sequence[Parsed]) -> None:
+        from scipy import sparse
         from sklearn.linear_model import LogisticRegression
 
         texts = [p.text.text for p in parsed]
@@ -272,7 +281,10 @@ class TriageModel:
         width = 0
         for head, classes, _shape in HEADS:
             rows = list(range(len(examples)))
-            if head == "scenario":
+            if head == "scenario" or (self.mode == "combined" and head.startswith("wants:")):
+                # Only complaints carry a scenario or wants (the corpus' rules); the
+                # heads learn to tell them apart among complaints (wants micro-F1 in
+                # cross-validation 0.780 → 0.785). The TF-IDF baseline stays plain.
                 rows = [i for i, e in enumerate(examples) if e.kind == "complaint"]
             targets = _targets([examples[i] for i in rows], head)
             present = sorted(set(targets))
@@ -292,7 +304,15 @@ class TriageModel:
                     features = features.tolil()
                     features[:, len(self.char_vocabulary) + len(self.word_vocabulary):] = 0
                     features = features.tocsr()
+                scale = None
+                if self.mode == "combined" and head.startswith(RATIO_SCALED_PREFIX):
+                    scale = _log_count_ratio(features, [t != "no" for t in targets])
+                    features = features @ sparse.diags(scale)
                 model.fit(features, targets)
+                if scale is not None:
+                    # The weights of the scaled features, as weights of the plain ones:
+                    # reading stays one product.
+                    model.coef_ = model.coef_ * scale
                 coef = np.zeros((matrix.shape[1], len(classes)), dtype=np.float32)
                 bias = np.full(len(classes), -30.0, dtype=np.float32)
                 learned = list(model.classes_)
@@ -538,6 +558,16 @@ def _may_carry(field_name: str, kind: str) -> bool:
     if field_name == "wants":
         return kind == "complaint"
     return kind not in ("praise", "suggestion")
+
+
+def _log_count_ratio(features: Any, positive: Sequence[bool]) -> np.ndarray:
+    """log(p / q) per feature: p and q its smoothed share of the messages with and without
+    the label in which it occurs at all."""
+    present = (features > 0).astype(np.float32)
+    chosen = np.asarray(positive, dtype=bool)
+    p = np.asarray(present[chosen].sum(axis=0)).ravel() + RATIO_SMOOTHING
+    q = np.asarray(present[~chosen].sum(axis=0)).ravel() + RATIO_SMOOTHING
+    return np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
 
 
 def _choose_thresholds(examples: Sequence[Example],

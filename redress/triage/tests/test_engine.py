@@ -2,13 +2,16 @@
 
 import threading
 
+import numpy as np
 import pytest
 
 from redress.triage import engine
-from redress.triage.model import HEADS, TriageModel, parse
+from redress.triage.corpus import load_corpus
+from redress.triage.model import C_VALUE, HEADS, TriageModel, parse
 from redress.triage.normalise import normalise
 from redress.triage.priority import priority_default, priority_of
 from redress.triage.reading import Reading
+from redress.triage.tests.conftest import TINY
 
 LABELS = {"kind", "scenario", "emotion", "risks", "wants"}
 
@@ -225,3 +228,43 @@ def test_demo_load_readies_the_model():
 
     assert demo_load(organisations=[], now=None) == {"mode": "combined", "examples": 36}
     assert engine.model_path().exists()
+
+
+class TestWantsScaling:
+    def test_log_count_ratio_favours_the_words_of_those_who_ask(self):
+        from scipy import sparse
+
+        from redress.triage.model import _log_count_ratio
+
+        # Columns: a word only askers use, one nobody who asks uses, one everybody uses.
+        features = sparse.csr_matrix(np.array([[0.5, 0.0, 0.3],
+                                               [0.7, 0.0, 0.2],
+                                               [0.0, 0.4, 0.6],
+                                               [0.0, 0.9, 0.1]], dtype=np.float32))
+        ratio = _log_count_ratio(features, [True, True, False, False])
+        assert ratio[0] > 0 > ratio[1]
+        assert ratio[2] == pytest.approx(0.0, abs=1e-6)
+
+    def test_scaled_weights_read_the_plain_features(self, tiny_model):
+        """A want's head learns on scaled features; folded back, its weights give the
+        same probability from the plain row that the learner gives from the scaled."""
+        from scipy import sparse
+        from sklearn.linear_model import LogisticRegression
+
+        from redress.triage.model import _log_count_ratio
+
+        examples, _problems = load_corpus([TINY])
+        complaints = [e for e in examples if e.kind == "complaint"]
+        model = TriageModel("combined")
+        model._fit_once(examples, [parse(e.text) for e in examples])
+        matrix = model.matrix([parse(e.text) for e in complaints])
+        targets = ["refund" if "refund" in e.wants else "no" for e in complaints]
+        assert "refund" in targets and "no" in targets
+        scale = _log_count_ratio(matrix, [t != "no" for t in targets])
+        learner = LogisticRegression(C=C_VALUE, class_weight="balanced", max_iter=500,
+                                     solver="newton-cg").fit(matrix @ sparse.diags(scale),
+                                                             targets)
+        expected = learner.predict_proba(matrix @ sparse.diags(scale))[:, 1]
+        read = model.predict_parsed([parse(e.text) for e in complaints], cues=False)
+        got = [p.probabilities["wants:refund"]["refund"] for p in read]
+        assert got == pytest.approx(expected.tolist(), abs=1e-3)
