@@ -132,7 +132,7 @@ class TestTextSearch:
         assert refused == {c.pk for c in made if "refused" in c.description}
         search = text_search("空调")
         page = case_queue_page(case_queue(user=supervisor, filters=QueueFilters(q="空调"),
-                                          search=search), size=50, count=not search.broad)
+                                          search=search), size=50, search=search)
         assert page.total is None and {c.pk for c in page.cases} == narrow
 
 
@@ -170,3 +170,24 @@ class TestPostgresSearchIndex:
         ids, count = matching_case_ids("空调 前台", limit=30)
         assert ids is not None and set(ids) == {
             c.pk for c in made if "空调" in c.description and "前台" in c.description}
+
+    def test_a_listed_search_passes_its_matches_as_one_array(self, department, supervisor):
+        """A search in fewer cases than SEARCH_ID_LIMIT is a list of ids: one array
+        parameter, read by id and sorted rather than along the received-at index, and
+        the page's rows are read by their own ids, not under the search again."""
+        made = _cases(department, 30)
+        search_ = text_search("空调")
+        assert not search_.broad
+        cases = case_queue(user=supervisor, filters=QueueFilters(q="空调"), search=search_)
+        with CaptureQueriesContext(connection) as captured:
+            page = case_queue_page(cases, size=5, search=search_)
+        matches = sorted((c for c in made if "空调" in c.description),
+                         key=lambda c: (c.received_at, c.pk), reverse=True)
+        assert [c.pk for c in page.cases] == [c.pk for c in matches[:5]]
+        assert page.total == len(matches)
+        statements = [q["sql"] for q in captured.captured_queries]
+        keys = next(s for s in statements if s.startswith('SELECT "cases_case"."id" AS "pk"'))
+        assert '"cases_case"."id" = ANY(' in keys
+        assert any("enable_indexscan" in s for s in statements)
+        rows = next(s for s in statements if '"cases_case"."description"' in s)
+        assert "ANY(" not in rows

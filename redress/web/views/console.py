@@ -120,7 +120,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = case_queue_page(
         cases_in_view(case_queue(user=user, filters=filters, search=search), sla_view),
         older_than=request.GET.get("older", ""), newer_than=request.GET.get("newer", ""),
-        size=PAGE_SIZE, count=not (search and search.broad),
+        size=PAGE_SIZE, search=search,
     )
     departments = (
         Department.objects.select_related("organisation")
