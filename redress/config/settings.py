@@ -95,6 +95,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The rows of the busiest pages (redress/web/jinja.py), from <app>/jinja2/.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "redress.web.jinja.environment"},
+    },
 ]
 
 _database_url = env_str("DATABASE_URL")

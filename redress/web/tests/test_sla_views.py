@@ -122,3 +122,34 @@ def test_another_department_cannot_agree_on_a_case(agent, outsider):
         })
     assert response.status_code == 404
     assert case.clock.agreed_due is None
+
+
+def _row_of(page: str, case: Case) -> str:
+    return next(row for row in page.split("<tr") if f">{case.reference}</a>" in row)
+
+
+@pytest.mark.parametrize(("language", "texts"), [
+    ("zh-hans", {"left": "还剩 17", "nobody": "<em>暂无</em>", "breached": ">已超时</span>",
+                 "status": "新建"}),
+    ("en", {"left": "17\xa0hours left", "nobody": "<em>nobody yet</em>",
+            "breached": ">Breached</span>", "status": "New"}),
+])
+def test_queue_rows_show_each_case_and_its_next_deadline(agent, language, texts):
+    """The queue's rows (a Jinja2 partial): the link, the moment in the organisation's
+    time, the labels and the deadline cell in the reader's language, values escaped."""
+    with time_machine.travel(at(2026, 11, 24, 17, 0), tick=False):
+        calm = _record(agent, Priority.P3, at(2026, 11, 24, 17, 0), "空调<b>不制冷</b>")
+        late = _record(agent, Priority.P2, at(2026, 11, 24, 9, 0), "早上九点打过电话，没人回")
+        case_clock_check(case_id=late.pk)
+        client = _signed_in(agent)
+        client.cookies["django_language"] = language
+        page = client.get("/console/").content.decode()
+    row = _row_of(page, calm)
+    assert f'<a href="/console/cases/{calm.reference}/">{calm.reference}</a>' in row
+    assert '<time datetime="2026-11-24T17:00:00+08:00">11-24 17:00</time>' in row
+    assert texts["status"] in row and texts["nobody"] in row
+    assert "空调&lt;b&gt;不制冷&lt;/b&gt;" in row
+    assert '<time datetime="2026-11-25T10:00:00+08:00" class="">11-25 10:00</time>' in row
+    assert texts["left"] in row
+    late_row = _row_of(page, late)
+    assert "breached" in late_row and texts["breached"] in late_row
