@@ -7,9 +7,10 @@ rule hits of rules.py (negated hits apart) as extra columns.
 Heads, all logistic regressions with balanced class weights:
 - kind (4 classes), emotion (6), scenario (3 classes, trained on complaints only: a message
   that is not a complaint has scenario `none`),
-- one binary head per risk and per want; a want's head learns from the n-grams scaled by
-  how much more often each occurs in messages asking for it than in the others (the
-  log-count ratio of Wang and Manning's NB-SVM), folded back into its weights afterwards;
+- one binary head per risk and per want; a want's head learns from complaints only (as
+  the scenario's does), on the features scaled by how much more often each occurs in
+  messages asking for it than in the others (the log-count ratio of Wang and Manning's
+  NB-SVM), folded back into its weights afterwards;
   its threshold is chosen on out-of-fold
   predictions of the training data (risks: the best F2, recall
   weighing more, counting the risks the rules force on; wants: the best F1).
@@ -47,10 +48,10 @@ POLARITY_WEIGHT = 1.0
 C_VALUE = 30.0
 COMPLAINT_SCENARIOS = ("product_defect", "process_system", "human_error")
 TEXT_ONLY_HEADS = frozenset({"scenario"})  # learned from the n-grams alone
-# Five-fold cross-validation on the training part (2,085 examples): wants micro-F1
-# 0.765 → 0.780 with the scaling, about the same for smoothing 0.5 to 2; the risks lost
+# The wants' heads (combined mode). Five-fold cross-validation on the training part (2,085
+# examples): wants micro-F1 0.765 → 0.780 with the log-count-ratio scaling (about the
+# same for smoothing 0.5 to 2), 0.785 learned on complaints only. Scaled, the risks lost
 # recall for precision (F2 0.878 → 0.869), and kind, scenario and emotion did not gain.
-RATIO_SCALED_PREFIX = "wants:"
 RATIO_SMOOTHING = 1.0
 FORCE_FLOOR = 0.2
 # A missed hazard or threat costs more than a false flag. Held-out fifth of 2,454 examples:
@@ -279,13 +280,13 @@ class TriageModel:
         biases: list[np.ndarray] = []
         self.columns = {}
         width = 0
+        every = list(range(len(examples)))
+        # Only complaints carry a scenario or wants (the corpus' rules).
+        complaints = [i for i, e in enumerate(examples) if e.kind == "complaint"]
         for head, classes, _shape in HEADS:
-            rows = list(range(len(examples)))
-            if head == "scenario" or (self.mode == "combined" and head.startswith("wants:")):
-                # Only complaints carry a scenario or wants (the corpus' rules); the
-                # heads learn to tell them apart among complaints (wants micro-F1 in
-                # cross-validation 0.780 → 0.785). The TF-IDF baseline stays plain.
-                rows = [i for i, e in enumerate(examples) if e.kind == "complaint"]
+            # The TF-IDF baseline's wants stay plain: all messages, unscaled.
+            want = self.mode == "combined" and head.startswith("wants:")
+            rows = complaints if head == "scenario" or want else every
             targets = _targets([examples[i] for i in rows], head)
             present = sorted(set(targets))
             if len(present) < 2:
@@ -305,7 +306,7 @@ class TriageModel:
                     features[:, len(self.char_vocabulary) + len(self.word_vocabulary):] = 0
                     features = features.tocsr()
                 scale = None
-                if self.mode == "combined" and head.startswith(RATIO_SCALED_PREFIX):
+                if want:
                     scale = _log_count_ratio(features, [t != "no" for t in targets])
                     features = features @ sparse.diags(scale)
                 model.fit(features, targets)
